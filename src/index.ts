@@ -1,0 +1,75 @@
+#!/usr/bin/env bun
+/**
+ * @module
+ * The command-line entry: flags and redis.toml make the configuration, then the server runs until
+ * a shutdown signal. Any configuration or start-up error is one line on stderr and exit code 1.
+ */
+import pkg from "../package.json" with { type: "json" };
+import { ConfigError, loadConfig, parseCommandLine, PARAMS, type CommandLine, type Config } from "./config.ts";
+import { serve } from "./lib.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { closeOnSignals } from "./tcp/server.ts";
+
+const USAGE = `bunredis ${pkg.version}: a Redis-compatible server on Bun, with a line-echo mode
+
+Usage: bunredis [--config PATH] [--NAME VALUE ...]
+  --config PATH   configuration file (default: ./redis.toml when it exists, else built-in defaults)
+  --help          this text
+  --version       the version
+Every parameter can be given as --NAME VALUE (or --NAME=VALUE), over the file's value:
+${Object.entries(PARAMS)
+  .map(([name, spec]) => `  --${name.padEnd(22)} ${spec.doc} (default: ${JSON.stringify(spec.default)})`)
+  .join("\n")}
+`;
+
+/** Prints one line and exits 1: the way every start-up failure ends. */
+function fail(message: string): never {
+  process.stderr.write(`bunredis: ${message}\n`);
+  process.exit(1);
+}
+
+function main(): void {
+  let line: CommandLine;
+  let config: Config;
+  try {
+    line = parseCommandLine(process.argv.slice(2));
+    if (line.help) {
+      process.stdout.write(USAGE);
+      return;
+    }
+    if (line.version) {
+      process.stdout.write(`bunredis ${pkg.version}\n`);
+      return;
+    }
+    config = loadConfig(line);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+
+  let logger: Logger;
+  try {
+    logger = createLogger({ level: config.loglevel, dir: config["log-dir"], name: config["log-name"] });
+  } catch (error) {
+    fail(`log-dir "${config["log-dir"]}": ${(error as Error).message}`);
+  }
+  const log = logger.log.withTag("main");
+  log.info(`bunredis ${pkg.version} (pid ${process.pid}) starting in ${config.mode} mode`);
+
+  let server;
+  try {
+    server = serve(config, logger);
+  } catch (error) {
+    const reason = (error as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (error as Error).message;
+    void logger.close();
+    fail(`cannot listen on ${config.bind}:${config.port}${config.unixsocket ? ` or ${config.unixsocket}` : ""}: ${reason}`);
+  }
+
+  closeOnSignals(server, log, (code) => {
+    log.info(code === 0 ? "bye" : `exiting with code ${code}`);
+    if (code !== 0) process.exit(code);
+    logger.close().finally(() => process.exit(0));
+  });
+}
+
+main();
