@@ -30,7 +30,7 @@ const MB = 1024 * 1024;
 
 /** Every parameter, by its Redis name. The order is the order of `--help` and redis.toml. */
 export const PARAMS = {
-  mode: { kind: "enum", values: ["echo", "redis"], default: "echo", mutable: false, doc: "what the server speaks: line echo or Redis" },
+  mode: { kind: "enum", values: ["redis", "echo"], default: "redis", mutable: false, doc: "what the server speaks: Redis, or line echo" },
   bind: { kind: "string", default: "0.0.0.0", mutable: false, doc: "address to listen on (IPv4 or IPv6)" },
   port: { kind: "integer", default: 6379, min: 0, max: 65535, mutable: false, doc: "TCP port; 0 picks a free port and logs it" },
   unixsocket: { kind: "string", default: "", mutable: false, doc: "path of a unix socket to listen on as well; empty: none" },
@@ -39,6 +39,16 @@ export const PARAMS = {
   "shutdown-timeout": { kind: "integer", default: 10, min: 0, max: 3600, mutable: true, doc: "seconds each client gets on shutdown to receive the replies queued for it" },
   "echo-max-line-bytes": { kind: "memory", default: 64 * MB, min: 1, mutable: true, doc: "echo mode: longest line a client may send; longer closes that client" },
   "echo-max-output-bytes": { kind: "memory", default: 64 * MB, min: 1, mutable: true, doc: "echo mode: most bytes queued for a client that does not read; more closes that client" },
+  databases: { kind: "integer", default: 16, min: 1, max: 1_000_000, mutable: false, doc: "number of databases (SELECT 0 to databases-1)" },
+  requirepass: { kind: "string", default: "", mutable: true, doc: "password clients must give with AUTH or HELLO; empty: none" },
+  "proto-max-bulk-len": { kind: "memory", default: 512 * MB, min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "longest bulk string in a request" },
+  "client-query-buffer-limit": { kind: "memory", default: 1024 * MB, min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "most bytes of unparsed request a client may hold; more closes it" },
+  "client-output-buffer-limit": { kind: "string", default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", mutable: true, doc: "per class: hard limit, soft limit, soft seconds (bytes; 0 = none), as Redis" },
+  hz: { kind: "integer", default: 10, min: 1, max: 500, mutable: true, doc: "background tasks (active expiry, stats) per second" },
+  timeout: { kind: "integer", default: 0, min: 0, max: 2_147_483_647, mutable: true, doc: "close a client idle this many seconds; 0: never" },
+  "slowlog-log-slower-than": { kind: "integer", default: 10000, min: -1, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "microseconds a command must take to enter the slow log; -1: off, 0: every command" },
+  "slowlog-max-len": { kind: "integer", default: 128, min: 0, max: 2_147_483_647, mutable: true, doc: "entries the slow log keeps" },
+  "latency-monitor-threshold": { kind: "integer", default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "milliseconds an event must take to be recorded by LATENCY; 0: off" },
   loglevel: { kind: "enum", values: ["debug", "verbose", "notice", "warning", "nothing"], default: "notice", mutable: true, doc: "least severe level logged" },
   "log-dir": { kind: "string", default: "logs", mutable: false, doc: "folder of the log files <log-name>-<YYYY-MM-DD>.log; empty: console only" },
   "log-name": { kind: "string", default: "bunredis", mutable: false, doc: "first part of the log file name" },

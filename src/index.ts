@@ -56,20 +56,30 @@ function main(): void {
   const log = logger.log.withTag("main");
   log.info(`bunredis ${pkg.version} (pid ${process.pid}) starting in ${config.mode} mode`);
 
-  let server;
+  let server: ReturnType<typeof serve>;
+  let stopping = false;
+  const exit = (code: number) => {
+    log.info(code === 0 ? "bye" : `exiting with code ${code}`);
+    if (code !== 0) process.exit(code);
+    logger.close().finally(() => process.exit(0));
+  };
   try {
-    server = serve(config, logger);
+    server = serve(config, logger, {
+      // SHUTDOWN takes the same graceful path as a signal.
+      onShutdown: () => {
+        if (stopping) return;
+        stopping = true;
+        log.info("SHUTDOWN requested by a client: shutting down");
+        server.close().then(() => exit(0));
+      },
+    });
   } catch (error) {
     const reason = (error as { code?: string }).code === "EADDRINUSE" ? "address already in use" : (error as Error).message;
     void logger.close();
     fail(`cannot listen on ${config.bind}:${config.port}${config.unixsocket ? ` or ${config.unixsocket}` : ""}: ${reason}`);
   }
 
-  closeOnSignals(server, log, (code) => {
-    log.info(code === 0 ? "bye" : `exiting with code ${code}`);
-    if (code !== 0) process.exit(code);
-    logger.close().finally(() => process.exit(0));
-  });
+  closeOnSignals(server, log, exit);
 }
 
 main();

@@ -4,7 +4,7 @@
  * close it leaving nothing behind.
  *
  * ```ts
- * const server = await startServer({ mode: "echo" }); // 127.0.0.1, a free port
+ * const server = await startServer(); // Redis mode, 127.0.0.1, a free port
  * // ... connect to server.port ...
  * await server.close();
  * ```
@@ -13,9 +13,13 @@ import { defaultConfig, setParam, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { EchoHandler } from "./tcp/echo.ts";
 import { listen, type TcpServer } from "./tcp/server.ts";
+import { systemClock, type Clock } from "./store/keyspace.ts";
+import { createCommandTable } from "./server/commands/index.ts";
+import { RedisHandler } from "./server/handler.ts";
+import { Server, type ShutdownRequest } from "./server/server.ts";
 
-/** Parameters by their Redis names (`{ port: 0, "shutdown-timeout": 1 }`), plus an optional logger. */
-export type ServerOptions = Partial<Config> & { logger?: Logger };
+/** Parameters by their Redis names (`{ port: 0, "shutdown-timeout": 1 }`), plus an optional logger and clock. */
+export type ServerOptions = Partial<Config> & { logger?: Logger; clock?: Clock };
 
 /** A running server. */
 export interface RunningServer {
@@ -27,25 +31,36 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How the application around the listener is built and told about a SHUTDOWN command. */
+export interface ServeOptions {
+  clock?: Clock;
+  /** Called when a client runs SHUTDOWN: the caller closes the listener (and may exit). */
+  onShutdown(request: ShutdownRequest): void;
+}
+
 /** Listens with `config`, serving the mode it names; the caller owns the logger. */
-export function serve(config: Config, logger: Logger): TcpServer {
-  const log = logger.log.withTag("tcp");
-  const handler = new EchoHandler(
-    { maxLineBytes: () => config["echo-max-line-bytes"], maxOutputBytes: () => config["echo-max-output-bytes"] },
-    logger.log.withTag("echo"),
-  );
-  return listen(
-    {
-      bind: config.bind,
-      port: config.port,
-      unixsocket: config.unixsocket,
-      unixsocketperm: config.unixsocketperm,
-      maxclients: () => config.maxclients,
-      shutdownTimeout: () => config["shutdown-timeout"],
-    },
-    handler,
-    log,
-  );
+export function serve(config: Config, logger: Logger, options: ServeOptions): TcpServer {
+  const listenOptions = {
+    bind: config.bind,
+    port: config.port,
+    unixsocket: config.unixsocket,
+    unixsocketperm: config.unixsocketperm,
+    maxclients: () => config.maxclients,
+    shutdownTimeout: () => config["shutdown-timeout"],
+  };
+  const tcpLog = logger.log.withTag("tcp");
+  if (config.mode === "echo") {
+    const limits = { maxLineBytes: () => config["echo-max-line-bytes"], maxOutputBytes: () => config["echo-max-output-bytes"] };
+    return listen(listenOptions, new EchoHandler(limits, logger.log.withTag("echo")), tcpLog);
+  }
+  const log = logger.log.withTag("redis");
+  const server = new Server(config, log, options.clock ?? systemClock, createCommandTable(), options.onShutdown);
+  try {
+    return listen(listenOptions, new RedisHandler(server, log), tcpLog);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
 }
 
 /**
@@ -55,12 +70,17 @@ export function serve(config: Config, logger: Logger): TcpServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = defaultConfig();
   const embedded: Partial<Config> = { bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning" };
-  const { logger: given, ...params } = options;
+  const { logger: given, clock, ...params } = options;
   for (const [name, value] of Object.entries({ ...embedded, ...params })) setParam(config, name, value, "startServer");
   const logger = given ?? createLogger({ level: config.loglevel, dir: config["log-dir"], name: config["log-name"] });
   let server: TcpServer;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= server.close().then(() => (given ? undefined : logger.close()));
+    return closing;
+  };
   try {
-    server = serve(config, logger);
+    server = serve(config, logger, { clock, onShutdown: () => void close() });
   } catch (error) {
     if (!given) await logger.close();
     throw error;
@@ -71,9 +91,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     get connections() {
       return server.connections;
     },
-    async close() {
-      await server.close();
-      if (!given) await logger.close();
-    },
+    close,
   };
 }

@@ -10,7 +10,7 @@ test("the compiled binary echoes and shuts down like the source", async () => {
     { stdout: "pipe", stderr: "pipe" },
   );
   expect(build.exitCode, build.stderr.toString()).toBe(0);
-  const { server, port } = await startServerProcess(["--log-dir", ""], { command: [out] });
+  const { server, port } = await startServerProcess(["--mode", "echo", "--log-dir", ""], { command: [out] });
   const client = await RawClient.open(port);
   await client.write("compiled\n");
   await client.until(9);

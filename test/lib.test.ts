@@ -4,7 +4,7 @@ import { startServer } from "../src/lib.ts";
 import { RawClient } from "./helpers/net.ts";
 
 test("several servers in one process, each on its own port", async () => {
-  const servers = await Promise.all([startServer(), startServer(), startServer()]);
+  const servers = await Promise.all([startServer({ mode: "echo" }), startServer({ mode: "echo" }), startServer({ mode: "echo" })]);
   expect(new Set(servers.map((server) => server.port)).size).toBe(3);
   for (const server of servers) {
     const client = await RawClient.open(server.port);
@@ -17,7 +17,7 @@ test("several servers in one process, each on its own port", async () => {
 });
 
 test("close() drains and closes connected clients", async () => {
-  const server = await startServer();
+  const server = await startServer({ mode: "echo" });
   const client = await RawClient.open(server.port);
   await client.write("bye\n");
   await client.until(4);
@@ -29,7 +29,7 @@ test("close() leaves nothing behind: a program that starts and closes a server e
   const script = `
     import { startServer } from ${JSON.stringify(join(import.meta.dir, "../src/lib.ts"))};
     import { connect } from "node:net";
-    const server = await startServer({ "log-dir": ${JSON.stringify(join(import.meta.dir, "../.test-logs"))} });
+    const server = await startServer({ mode: "echo", "log-dir": ${JSON.stringify(join(import.meta.dir, "../.test-logs"))} });
     await new Promise((resolve) => { const s = connect(server.port, "127.0.0.1", () => { s.write("hi\\n"); }); s.on("data", () => s.end()); s.on("close", resolve); });
     await server.close();
     console.log("closed");

@@ -7,7 +7,7 @@ import { startServerProcess, tempDir } from "./helpers/process.ts";
 test("logs go to the console and to logs/<name>-<date>.log, appended across restarts", async () => {
   const dir = tempDir();
   for (let run = 0; run < 2; run++) {
-    const { server, port } = await startServerProcess(["--log-name", "echoer"], { cwd: dir });
+    const { server, port } = await startServerProcess(["--mode", "echo", "--log-name", "echoer"], { cwd: dir });
     const client = await RawClient.open(port);
     await client.write("x\n");
     await client.until(2);

@@ -103,7 +103,7 @@ describe("echo limits", () => {
 
   test("a client that writes 100 MiB and never reads is cut off at the output limit; memory stays bounded", async () => {
     const limit = 4 * 1024 * 1024;
-    const { server, port } = await startServerProcess(["--echo-max-output-bytes", String(limit), "--log-dir", ""]);
+    const { server, port } = await startServerProcess(["--mode", "echo", "--echo-max-output-bytes", String(limit), "--log-dir", ""]);
     const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.proc.pid}/status`, "utf8"))![1]) * 1024;
     const bystander = await RawClient.open(port);
     const hog = await RawClient.open(port);

@@ -17,7 +17,7 @@ function numberedLines(bytes: number): Buffer {
 describe("graceful shutdown (real process, real signals)", () => {
   for (const signal of ["SIGHUP", "SIGQUIT", "SIGTERM", "SIGINT"] as const) {
     test(`${signal}: exits 0 after logging each step`, async () => {
-      const { server, port } = await startServerProcess(["--log-dir", ""]);
+      const { server, port } = await startServerProcess(["--mode", "echo", "--log-dir", ""]);
       const client = await RawClient.open(port);
       await client.write("before\n");
       await client.until(7);
@@ -30,7 +30,7 @@ describe("graceful shutdown (real process, real signals)", () => {
   }
 
   test("a slow reader gets every byte queued before the signal; then the connection closes cleanly", async () => {
-    const { server, port } = await startServerProcess(["--log-dir", ""]);
+    const { server, port } = await startServerProcess(["--mode", "echo", "--log-dir", ""]);
     const client = await RawClient.open(port);
     client.socket.pause();
     const payload = numberedLines(8 * 1024 * 1024);
@@ -53,7 +53,7 @@ describe("graceful shutdown (real process, real signals)", () => {
   });
 
   test("after the signal new connections are refused; a client that never reads is cut at the timeout", async () => {
-    const { server, port } = await startServerProcess(["--log-dir", "", "--shutdown-timeout", "1"]);
+    const { server, port } = await startServerProcess(["--mode", "echo", "--log-dir", "", "--shutdown-timeout", "1"]);
     const client = await RawClient.open(port);
     client.socket.pause();
     client.socket.on("error", () => {});
@@ -79,7 +79,7 @@ describe("graceful shutdown (real process, real signals)", () => {
   });
 
   test("a second signal during shutdown exits at once with code 1", async () => {
-    const { server, port } = await startServerProcess(["--log-dir", "", "--shutdown-timeout", "60"]);
+    const { server, port } = await startServerProcess(["--mode", "echo", "--log-dir", "", "--shutdown-timeout", "60"]);
     const client = await RawClient.open(port);
     client.socket.pause();
     client.socket.on("error", () => {});

@@ -1,0 +1,51 @@
+/**
+ * @module
+ * A connected Redis client's session state: selected database, protocol version, authentication,
+ * name, reply mode, and what CLIENT LIST and INFO report about it. The socket and its buffers are
+ * the handler's; this is what commands may read and change.
+ */
+
+/** One client session. */
+export class Client {
+  /** Selected database index. */
+  db = 0;
+  /** RESP version, changed by HELLO. */
+  protocol: 2 | 3 = 2;
+  authenticated: boolean;
+  name = "";
+  libName = "";
+  libVersion = "";
+  /** CLIENT REPLY OFF: replies are dropped until CLIENT REPLY ON. */
+  replyOff = false;
+  /** CLIENT REPLY SKIP was just run: the next command's reply is dropped. */
+  skipNext = false;
+  /** The reply of the command running now is dropped (the one after CLIENT REPLY SKIP). */
+  skipThis = false;
+  /** CLIENT NO-EVICT / NO-TOUCH. */
+  noEvict = false;
+  noTouch = false;
+  /** Receives MONITOR's stream of commands. */
+  monitor = false;
+  /** Close once the replies written so far are sent (QUIT, CLIENT KILL of itself, errors). */
+  closeAfterReply = false;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  lastInteraction: number;
+  /** Name of the last command run, for CLIENT LIST's `cmd=`. */
+  lastCommand = "NULL";
+
+  constructor(
+    readonly id: number,
+    /** `ip:port` of the peer, or a unix socket's path. */
+    readonly address: string,
+    /** `ip:port` of this end. */
+    readonly localAddress: string,
+    readonly fd: number,
+    now: number,
+    requiresAuth: boolean,
+  ) {
+    this.createdAt = now;
+    this.lastInteraction = now;
+    this.authenticated = !requiresAuth;
+  }
+}

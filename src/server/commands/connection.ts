@@ -1,0 +1,183 @@
+/**
+ * @module
+ * Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET.
+ */
+import { NO_KEYS, type CommandContext, type CommandSpec } from "../command.ts";
+import { ERR_AUTH_NOT_CONFIGURED, ERR_DB_INDEX, ERR_SYNTAX, ERR_WRONGPASS, ReplyError } from "../errors.ts";
+import { parseInteger } from "../arguments.ts";
+import { REDIS_VERSION } from "../version.ts";
+import type { Client } from "../client.ts";
+
+/** Whether `username`/`password` authenticate as the default user (the only user before ACL). */
+function passwordMatches(ctx: CommandContext, username: string, password: string): boolean {
+  const required = ctx.server.config.requirepass;
+  return username === "default" && (required === "" || password === required);
+}
+
+/** Checks a client name as CLIENT SETNAME and HELLO SETNAME do. */
+export function validateClientName(name: string): void {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 33 || c > 126) throw new ReplyError("ERR Client names cannot contain spaces, newlines or special characters.");
+  }
+}
+
+/** Resets a session to a fresh connection's state (RESET). */
+function resetClient(ctx: CommandContext, client: Client): void {
+  client.db = 0;
+  client.protocol = 2;
+  client.name = "";
+  client.replyOff = client.skipNext = client.skipThis = false;
+  client.noEvict = client.noTouch = false;
+  client.authenticated = ctx.server.config.requirepass === "";
+  if (client.monitor) {
+    client.monitor = false;
+    ctx.server.monitors.delete(ctx.server.clients.get(client.id)!);
+  }
+}
+
+/** PING [message] — O(1). In RESP2 subscriber mode Redis answers with an array; that comes with pub/sub. */
+export const PING = {
+  name: "ping",
+  arity: -1,
+  flags: ["fast", "sentinel"],
+  keys: NO_KEYS,
+  categories: ["fast", "connection"],
+  run({ reply }, args) {
+    if (args.length > 2) throw new ReplyError("ERR wrong number of arguments for 'ping' command");
+    if (args.length === 2) reply.bulk(args[1]!);
+    else reply.simple("PONG");
+  },
+} satisfies CommandSpec;
+
+/** ECHO message — O(1). */
+export const ECHO = {
+  name: "echo",
+  arity: 2,
+  flags: ["fast"],
+  keys: NO_KEYS,
+  categories: ["fast", "connection"],
+  run({ reply }, args) {
+    reply.bulk(args[1]!);
+  },
+} satisfies CommandSpec;
+
+/** QUIT — replies OK, then closes the connection once the reply is sent. */
+export const QUIT = {
+  name: "quit",
+  arity: -1,
+  flags: ["allow_busy", "noscript", "loading", "stale", "fast", "no_auth"],
+  keys: NO_KEYS,
+  categories: ["fast", "connection"],
+  run({ reply, client }) {
+    reply.simple("OK");
+    client.closeAfterReply = true;
+  },
+} satisfies CommandSpec;
+
+/** SELECT index — O(1). */
+export const SELECT = {
+  name: "select",
+  arity: 2,
+  flags: ["loading", "stale", "fast"],
+  keys: NO_KEYS,
+  categories: ["fast", "connection"],
+  run({ reply, client, server }, args) {
+    const index = parseInteger(args[1]!);
+    if (index < 0 || index >= server.config.databases) throw new ReplyError(ERR_DB_INDEX);
+    client.db = index;
+    reply.simple("OK");
+  },
+} satisfies CommandSpec;
+
+/** AUTH [username] password — O(N) in the password length. */
+export const AUTH = {
+  name: "auth",
+  arity: -2,
+  flags: ["noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"],
+  keys: NO_KEYS,
+  categories: ["fast", "connection"],
+  run(ctx, args) {
+    if (args.length > 3) throw new ReplyError(ERR_SYNTAX);
+    if (args.length === 2 && ctx.server.config.requirepass === "") throw new ReplyError(ERR_AUTH_NOT_CONFIGURED);
+    const [username, password] = args.length === 2 ? ["default", args[1]!] : [args[1]!, args[2]!];
+    if (!passwordMatches(ctx, username, password)) throw new ReplyError(ERR_WRONGPASS);
+    ctx.client.authenticated = true;
+    ctx.reply.simple("OK");
+  },
+} satisfies CommandSpec;
+
+/** HELLO [protover [AUTH username password] [SETNAME clientname]] — O(1). */
+export const HELLO = {
+  name: "hello",
+  arity: -1,
+  flags: ["noscript", "loading", "stale", "fast", "no_auth", "sentinel", "allow_busy"],
+  keys: NO_KEYS,
+  categories: ["fast", "connection"],
+  run(ctx, args) {
+    const { client, reply } = ctx;
+    let version = 0;
+    let next = 1;
+    if (args.length >= 2) {
+      version = parseInteger(args[next++]!, "ERR Protocol version is not an integer or out of range");
+      if (version < 2 || version > 3) throw new ReplyError("NOPROTO unsupported protocol version");
+    }
+    let credentials: [string, string] | undefined;
+    let name: string | undefined;
+    for (let j = next; j < args.length; j++) {
+      const more = args.length - 1 - j;
+      const option = args[j]!.toLowerCase();
+      if (option === "auth" && more >= 2) {
+        credentials = [args[j + 1]!, args[j + 2]!];
+        j += 2;
+      } else if (option === "setname" && more >= 1) {
+        name = args[++j]!;
+      } else throw new ReplyError(`ERR Syntax error in HELLO option '${args[j]}'`);
+    }
+    if (credentials) {
+      if (!passwordMatches(ctx, ...credentials)) throw new ReplyError(ERR_WRONGPASS);
+      client.authenticated = true;
+    }
+    if (!client.authenticated) {
+      throw new ReplyError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+    }
+    if (name !== undefined) {
+      validateClientName(name);
+      client.name = name;
+    }
+    if (version) client.protocol = version as 2 | 3;
+    reply.protocol = client.protocol;
+    reply.map(7);
+    reply.bulk("server");
+    reply.bulk("redis");
+    reply.bulk("version");
+    reply.bulk(REDIS_VERSION);
+    reply.bulk("proto");
+    reply.integer(client.protocol);
+    reply.bulk("id");
+    reply.integer(client.id);
+    reply.bulk("mode");
+    reply.bulk("standalone");
+    reply.bulk("role");
+    reply.bulk("master");
+    reply.bulk("modules");
+    reply.array(0);
+  },
+} satisfies CommandSpec;
+
+/** RESET — back to a fresh connection's state; replies `RESET`. */
+export const RESET = {
+  name: "reset",
+  arity: 1,
+  flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+  keys: NO_KEYS,
+  categories: ["fast", "connection"],
+  run(ctx) {
+    resetClient(ctx, ctx.client);
+    ctx.reply.protocol = 2;
+    ctx.reply.simple("RESET");
+  },
+} satisfies CommandSpec;
+
+/** The connection group. */
+export const CONNECTION_COMMANDS: CommandSpec[] = [PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET];

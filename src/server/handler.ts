@@ -1,0 +1,160 @@
+/**
+ * @module
+ * The Redis mode's socket side: per connection a parser, a Client and an outbox. One `data` event
+ * feeds the parser, runs every complete command synchronously, appends each reply to one shared
+ * ReplyWriter, and sends the whole batch with one write. A protocol error is answered with Redis's
+ * text and closes that connection only.
+ */
+import type { Socket } from "bun";
+import type { ConsolaInstance } from "consola";
+import { ProtocolError, RequestParser } from "../resp/parser.ts";
+import { ReplyWriter } from "../resp/writer.ts";
+import type { Connection, Handler } from "../tcp/handler.ts";
+import { Outbox } from "../tcp/outbox.ts";
+import { peerName } from "../tcp/server.ts";
+import { Client } from "./client.ts";
+import type { ClientHandle, Server } from "./server.ts";
+
+/** What a Redis connection keeps in `socket.data`. */
+export interface RedisConnection extends Connection {
+  readonly parser: RequestParser;
+  readonly client: Client;
+  readonly handle: ClientHandle;
+  /** No more requests are read (closing after the last reply, or shutting down). */
+  closing: boolean;
+}
+
+/** The `normal` class's hard limit in a `client-output-buffer-limit` setting (bytes; 0 = none). */
+export function normalHardLimit(setting: string): number {
+  const words = setting.trim().split(/\s+/);
+  const at = words.indexOf("normal");
+  return at >= 0 ? Number(words[at + 1]) || 0 : 0;
+}
+
+/** The Redis application on the transport. */
+export class RedisHandler implements Handler<RedisConnection> {
+  /** One writer for every connection: a batch is built and sent before the next event runs. */
+  private readonly reply = new ReplyWriter();
+  private readonly parserLimits;
+  /** The setting `outputLimit` was parsed from, so it is parsed again only when it changes. */
+  private outputLimitSetting = "";
+  private outputLimit = 0;
+
+  constructor(
+    private readonly server: Server,
+    private readonly log: ConsolaInstance,
+  ) {
+    const config = server.config;
+    this.parserLimits = { maxBulkLength: () => config["proto-max-bulk-len"] };
+  }
+
+  open(socket: Socket<RedisConnection>): void {
+    const server = this.server;
+    const client = new Client(server.allocateClientId(), peerName(socket), `${socket.localAddress}:${socket.localPort}`, 0, server.clock.now(), server.config.requirepass !== "");
+    const outbox = new Outbox();
+    const parser = new RequestParser(this.parserLimits);
+    parser.authenticated = client.authenticated;
+    const handle: ClientHandle = {
+      client,
+      kill: (now = false) => {
+        if (now) socket.terminate();
+        else this.closeAfterReplies(socket);
+      },
+      send: (bytes) => {
+        outbox.write(socket, bytes, true);
+        this.checkOutputLimit(socket);
+      },
+      queryBufferBytes: () => parser.buffered,
+      outputBytes: () => outbox.pending,
+    };
+    socket.data = { outbox, parser, client, handle, closing: false };
+    server.clients.set(client.id, handle);
+    server.stats.connectionsReceived++;
+  }
+
+  data(socket: Socket<RedisConnection>, chunk: Buffer): void {
+    const connection = socket.data;
+    if (connection.closing) return;
+    const { parser, client } = connection;
+    const server = this.server;
+    const reply = this.reply;
+    server.stats.netInputBytes += chunk.length;
+    parser.feed(chunk);
+    try {
+      for (;;) {
+        reply.protocol = client.protocol;
+        const args = parser.next();
+        if (args === null) break;
+        if (args.length === 0) continue;
+        server.execute(client, args, reply);
+        parser.authenticated = client.authenticated;
+        if (client.closeAfterReply) break;
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.log.info(`protocol error from client ${client.address}: ${error.message}`);
+      reply.error(error.message);
+      client.closeAfterReply = true;
+    }
+    if (parser.buffered > server.config["client-query-buffer-limit"]) {
+      this.log.warn(`closing client ${client.address} that reached max query buffer length (${parser.buffered} bytes)`);
+      reply.reset();
+      socket.terminate();
+      return;
+    }
+    this.flush(socket);
+    if (client.closeAfterReply) this.closeAfterReplies(socket);
+  }
+
+  /** Sends what the writer holds for this connection. */
+  private flush(socket: Socket<RedisConnection>): void {
+    const reply = this.reply;
+    if (reply.length === 0) return;
+    this.server.stats.netOutputBytes += reply.length;
+    socket.data.outbox.write(socket, reply.bytes(), true);
+    reply.reset();
+    this.checkOutputLimit(socket);
+  }
+
+  /** Closes a client whose unsent replies pass the `normal` hard limit of client-output-buffer-limit. */
+  private checkOutputLimit(socket: Socket<RedisConnection>): void {
+    const setting = this.server.config["client-output-buffer-limit"];
+    if (setting !== this.outputLimitSetting) {
+      this.outputLimitSetting = setting;
+      this.outputLimit = normalHardLimit(setting);
+    }
+    const limit = this.outputLimit;
+    const pending = socket.data.outbox.pending;
+    if (limit > 0 && pending > limit) {
+      this.log.warn(`closing client ${socket.data.client.address} for overcoming of output buffer limits (${pending} bytes queued)`);
+      socket.data.outbox.clear();
+      socket.terminate();
+    }
+  }
+
+  /** Stops reading and closes once every queued reply is sent. */
+  private closeAfterReplies(socket: Socket<RedisConnection>): void {
+    socket.data.closing = true;
+    socket.data.outbox.endWhenDrained(socket);
+  }
+
+  drain(socket: Socket<RedisConnection>): void {
+    socket.data.outbox.flush(socket);
+  }
+
+  close(socket: Socket<RedisConnection>): void {
+    const { client, handle, outbox } = socket.data;
+    outbox.clear();
+    this.server.clients.delete(client.id);
+    this.server.monitors.delete(handle);
+  }
+
+  reject(socket: Socket<RedisConnection>, reason: string): void {
+    this.server.stats.rejectedConnections++;
+    socket.write(`-ERR ${reason}\r\n`);
+  }
+
+  async shutdown(): Promise<void> {
+    this.server.close();
+  }
+}
