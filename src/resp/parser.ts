@@ -37,6 +37,8 @@ export class RequestParser {
   /** Arguments of the multibulk command being read; `remaining` more to come (0: between commands). */
   private args: string[] = [];
   private remaining = 0;
+  /** Length of the bulk whose `$N` header was read but whose payload has not all arrived; -1: none. */
+  private bulkLength = -1;
   /** A big bulk being filled across chunks: its buffer (payload + CRLF) and how much is in. */
   private big: Buffer | undefined;
   private bigFilled = 0;
@@ -75,7 +77,8 @@ export class RequestParser {
    */
   next(): string[] | null {
     if (this.big) return null;
-    if (this.remaining === 0) {
+    // remaining is 0 with arguments held when a big bulk completed the command in `feed`.
+    if (this.remaining === 0 && this.args.length === 0) {
       if (this.pos >= this.buf.length) return null;
       if (this.buf[this.pos] !== STAR) return this.inline();
       const count = this.header("multibulk");
@@ -85,19 +88,25 @@ export class RequestParser {
     }
     while (this.remaining > 0) {
       const buf = this.buf;
-      if (this.pos >= buf.length) return null;
-      if (buf[this.pos] !== DOLLAR) throw new ProtocolError(`ERR Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
-      const length = this.header("bulk");
-      if (length === undefined) return null;
+      let length = this.bulkLength;
+      if (length < 0) {
+        if (this.pos >= buf.length) return null;
+        if (buf[this.pos] !== DOLLAR) throw new ProtocolError(`ERR Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos]!)}'`);
+        const header = this.header("bulk");
+        if (header === undefined) return null;
+        length = this.bulkLength = header;
+      }
       const end = this.pos + length;
       if (end + 2 <= buf.length) {
         this.args.push(buf.latin1Slice(this.pos, end));
         this.pos = end + 2;
         this.remaining--;
+        this.bulkLength = -1;
       } else if (length >= BIG_ARG) {
         this.big = Buffer.allocUnsafe(length + 2);
         this.bigFilled = buf.copy(this.big, 0, this.pos);
         this.pos = buf.length;
+        this.bulkLength = -1;
         return null;
       } else {
         return null;
