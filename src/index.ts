@@ -5,7 +5,7 @@
  * a shutdown signal. Any configuration or start-up error is one line on stderr and exit code 1.
  */
 import pkg from "../package.json" with { type: "json" };
-import { ConfigError, loadConfig, parseCommandLine, PARAMS, type CommandLine, type Config } from "./config.ts";
+import { ConfigError, configFilePath, loadConfig, parseCommandLine, PARAMS, type CommandLine, type Config } from "./config.ts";
 import { serve } from "./lib.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { closeOnSignals } from "./tcp/server.ts";
@@ -53,7 +53,7 @@ function main(): void {
   } catch (error) {
     fail(`log-dir "${config["log-dir"]}": ${(error as Error).message}`);
   }
-  const log = logger.log.withTag("main");
+  const log = logger.tagged("main");
   log.info(`bunredis ${pkg.version} (pid ${process.pid}) starting in ${config.mode} mode`);
 
   let server: ReturnType<typeof serve>;
@@ -65,6 +65,7 @@ function main(): void {
   };
   try {
     server = serve(config, logger, {
+      configFile: configFilePath(line),
       // SHUTDOWN takes the same graceful path as a signal.
       onShutdown: () => {
         if (stopping) return;

@@ -9,7 +9,7 @@
  * await server.close();
  * ```
  */
-import { defaultConfig, setParam, type Config } from "./config.ts";
+import { absoluteConfigPath, defaultConfig, setParam, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { EchoHandler } from "./tcp/echo.ts";
 import { listen, type TcpServer } from "./tcp/server.ts";
@@ -34,6 +34,8 @@ export interface RunningServer {
 /** How the application around the listener is built and told about a SHUTDOWN command. */
 export interface ServeOptions {
   clock?: Clock;
+  /** The configuration file the config came from, if any (INFO's config_file, CONFIG REWRITE). */
+  configFile?: string;
   /** Called when a client runs SHUTDOWN: the caller closes the listener (and may exit). */
   onShutdown(request: ShutdownRequest): void;
 }
@@ -48,15 +50,19 @@ export function serve(config: Config, logger: Logger, options: ServeOptions): Tc
     maxclients: () => config.maxclients,
     shutdownTimeout: () => config["shutdown-timeout"],
   };
-  const tcpLog = logger.log.withTag("tcp");
+  const tcpLog = logger.tagged("tcp");
   if (config.mode === "echo") {
     const limits = { maxLineBytes: () => config["echo-max-line-bytes"], maxOutputBytes: () => config["echo-max-output-bytes"] };
-    return listen(listenOptions, new EchoHandler(limits, logger.log.withTag("echo")), tcpLog);
+    return listen(listenOptions, new EchoHandler(limits, logger.tagged("echo")), tcpLog);
   }
-  const log = logger.log.withTag("redis");
+  const log = logger.tagged("redis");
   const server = new Server(config, log, options.clock ?? systemClock, createCommandTable(), options.onShutdown);
+  server.configFile = options.configFile === undefined ? undefined : absoluteConfigPath(options.configFile);
+  server.applyLogLevel = logger.setLevel;
   try {
-    return listen(listenOptions, new RedisHandler(server, log), tcpLog);
+    const tcp = listen(listenOptions, new RedisHandler(server, log), tcpLog);
+    server.tcpPort = tcp.port;
+    return tcp;
   } catch (error) {
     server.close();
     throw error;

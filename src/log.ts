@@ -29,7 +29,9 @@ export interface LogOptions {
 /** A logger and the means to flush it. */
 export interface Logger {
   readonly log: ConsolaInstance;
-  /** Changes the level at run time (CONFIG SET loglevel). */
+  /** A child logger whose lines carry `[tag]`; it follows `setLevel` like the root. */
+  tagged(tag: string): ConsolaInstance;
+  /** Changes the level at run time (CONFIG SET loglevel), of the root and every tagged child. */
   setLevel(level: LogLevelName): void;
   /** Writes out what the file writer still holds. */
   flush(): Promise<void>;
@@ -101,10 +103,18 @@ export function createLogger(options: LogOptions): Logger {
   if (options.console !== false) reporters.push(consoleReporter);
   if (file) reporters.push(file);
   const log = createConsola({ level: LEVELS[options.level], reporters, throttle: 0 });
+  // consola's children copy the level when created, so the logger keeps them to pass changes on.
+  const children: ConsolaInstance[] = [];
   return {
     log,
+    tagged(tag) {
+      const child = log.withTag(tag);
+      children.push(child);
+      return child;
+    },
     setLevel(level) {
       log.level = LEVELS[level];
+      for (const child of children) child.level = log.level;
     },
     flush: async () => file?.flush(),
     close: async () => file?.close(),

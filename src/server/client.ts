@@ -28,6 +28,20 @@ export class Client {
   monitor = false;
   /** Close once the replies written so far are sent (QUIT, CLIENT KILL of itself, errors). */
   closeAfterReply = false;
+  /** Connected through the unix socket (CLIENT LIST's `U` flag, MONITOR's `unix:` address). */
+  unixSocket = false;
+  /**
+   * The client waits (CLIENT PAUSE; later blocking commands): the handler keeps reading its input
+   * but runs none of it until the client is resumed.
+   */
+  blocked = false;
+  /**
+   * Blocking commands may not block now (inside MULTI/EXEC or a script): they answer as if their
+   * timeout had passed at once. Set by whoever runs such a batch.
+   */
+  denyBlocking = false;
+  /** The command CLIENT PAUSE held back; it runs first when the pause ends. */
+  postponed: string[] | undefined;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
   lastInteraction: number;

@@ -43,3 +43,94 @@ export function unknownCommand(args: readonly string[]): string {
 function truncate(text: string, max: number): string {
   return text.length > max ? text.slice(0, max) : text;
 }
+
+// CLIENT, MONITOR, SHUTDOWN (commands/client.ts).
+export const ERR_CLIENT_NAME = "ERR Client names cannot contain spaces, newlines or special characters.";
+export const ERR_NO_SUCH_CLIENT = "ERR No such client";
+export const ERR_INVALID_CLIENT_ID = "ERR Invalid client ID";
+export const ERR_CLIENT_ID_RANGE = "ERR client-id should be greater than 0";
+export const ERR_PAUSE_TIMEOUT = "ERR timeout is not an integer or out of range";
+export const ERR_PAUSE_MODE = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+export const ERR_UNBLOCK_REASON = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+export const ERR_CACHING_WITHOUT_TRACKING = "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled";
+export const ERR_NO_SHUTDOWN = "ERR No shutdown in progress.";
+export const ERR_HELLO_NOAUTH = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+/** `ERR Unknown client type 'x'` (CLIENT LIST TYPE, CLIENT KILL TYPE). */
+export const ERR_UNKNOWN_CLIENT_TYPE = (type: string) => `ERR Unknown client type '${type}'`;
+/** `ERR No such user 'x'` (CLIENT KILL USER). */
+export const ERR_NO_SUCH_USER = (user: string) => `ERR No such user '${user}'`;
+/** CLIENT SETINFO's errors (Redis 7.2). */
+export const ERR_SETINFO_OPTION = (option: string) => `ERR Unrecognized option '${option}'`;
+export const ERR_SETINFO_VALUE = (option: string) => `ERR ${option} cannot contain spaces, newlines or special characters.`;
+/** Redis's `addReplySubcommandSyntaxError`: a subcommand with an argument count it has no form for. */
+export const ERR_SUBCOMMAND_SYNTAX = (sub: string, command: string) =>
+  `ERR unknown subcommand or wrong number of arguments for '${sub.length > 128 ? sub.slice(0, 128) : sub}'. Try ${command.toUpperCase()} HELP.`;
+/** String commands (INCRBYFLOAT, DECRBY, LCS). */
+export const ERR_INCREMENT_NAN = "ERR increment would produce NaN or Infinity";
+export const ERR_DECREMENT_OVERFLOW = "ERR decrement would overflow";
+export const ERR_LCS_NOT_STRINGS = "ERR The specified keys must contain string values";
+export const ERR_LCS_IDX_AND_LEN = "ERR If you want both the length and indexes, please just use IDX.";
+export const ERR_LCS_MEMORY_LIMIT = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+export const ERR_LCS_ALLOCATION = "ERR Insufficient memory, failed allocating transient memory for LCS";
+/** Generic keyspace commands and expiry (commands/keys/). */
+export const ERR_INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
+export const ERR_INVALID_FIRST_DB = "ERR invalid first DB index";
+export const ERR_INVALID_SECOND_DB = "ERR invalid second DB index";
+export const ERR_EXPIRE_NX_AND_OTHERS = "ERR NX and XX, GT or LT options at the same time are not compatible";
+export const ERR_EXPIRE_GT_AND_LT = "ERR GT and LT options at the same time are not compatible";
+export const ERR_LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+/** `ERR Unsupported option x` (EXPIRE family); Redis formats the option as a C string, so it ends at a NUL byte. */
+export const ERR_UNSUPPORTED_OPTION = (option: string) => `ERR Unsupported option ${option.split("\0", 1)[0]}`;
+
+// Server introspection and configuration (COMMAND, CONFIG, SLOWLOG, LATENCY, MEMORY, DEBUG).
+export const ERR_GETKEYS_INVALID_COMMAND = "ERR Invalid command specified";
+export const ERR_GETKEYS_NO_KEYS = "ERR The command has no key arguments";
+export const ERR_GETKEYS_INVALID_ARITY = "ERR Invalid number of arguments specified for command";
+export const ERR_GETKEYS_INVALID_ARGS = "ERR Invalid arguments specified for command";
+export const ERR_NO_CONFIG_FILE = "ERR The server is running without a config file";
+/** `ERR Unknown option or number of arguments for CONFIG SET - 'x'` */
+export const ERR_CONFIG_SET_UNKNOWN = (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+/** `ERR CONFIG SET failed (possibly related to argument 'x') - reason` */
+export const ERR_CONFIG_SET_FAILED = (name: string, reason: string) => `ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`;
+export const ERR_SLOWLOG_COUNT = "ERR count should be greater than or equal to -1";
+export const ERR_DEBUG_NOT_ALLOWED = `ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`;
+
+// Sorted sets (commands/sorted-sets/).
+export const ERR_ZSET_SCORE_RANGE = "ERR min or max is not a float";
+export const ERR_ZSET_LEX_RANGE = "ERR min or max not valid string range item";
+export const ERR_ZSET_XX_AND_NX = "ERR XX and NX options at the same time are not compatible";
+export const ERR_ZSET_GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
+export const ERR_ZSET_INCR_PAIR = "ERR INCR option supports a single increment-element pair";
+export const ERR_ZSET_SCORE_NAN = "ERR resulting score is not a number (NaN)";
+export const ERR_ZSET_LIMIT_NEEDS_BY = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+export const ERR_ZSET_WITHSCORES_BYLEX = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+export const ERR_ZSET_MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+export const ERR_ZSET_NUMKEYS = "ERR numkeys should be greater than 0";
+export const ERR_ZSET_COUNT = "ERR count should be greater than 0";
+export const ERR_ZSET_WEIGHT = "ERR weight value is not a float";
+export const ERR_ZSET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+export const ERR_ZSET_VALUE_RANGE = "ERR value is out of range";
+export const ERR_ZSET_LONG_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+/** `ERR at least 1 input key is needed for 'zunionstore' command` */
+export const ERR_ZSET_NO_INPUT_KEYS = (command: string) => `ERR at least 1 input key is needed for '${command}' command`;
+/** Hash commands (commands/hashes.ts). */
+export const ERR_HASH_NOT_INTEGER = "ERR hash value is not an integer";
+export const ERR_HASH_NOT_FLOAT = "ERR hash value is not a float";
+export const ERR_HASH_INCREMENT_NAN = "ERR value is NaN or Infinity";
+export const ERR_HASH_VALUE_RANGE = "ERR value is out of range";
+export const ERR_HASH_LONG_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+/** Set commands (commands/sets.ts). */
+export const ERR_SET_MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+export const ERR_SET_NUMKEYS = "ERR numkeys should be greater than 0";
+export const ERR_SET_TOO_MANY_KEYS = "ERR Number of keys can't be greater than number of args";
+export const ERR_SET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+/** Lists and blocking commands (commands/lists/, blocking.ts). */
+export const ERR_TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range";
+export const ERR_UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+export const ERR_INDEX_OUT_OF_RANGE = "ERR index out of range";
+export const ERR_COUNT_MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+export const ERR_LPOS_RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const ERR_LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const ERR_NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0";
+export const ERR_COUNT_NOT_POSITIVE = "ERR count should be greater than 0";

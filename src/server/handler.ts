@@ -50,13 +50,22 @@ export class RedisHandler implements Handler<RedisConnection> {
 
   open(socket: Socket<RedisConnection>): void {
     const server = this.server;
-    const client = new Client(server.allocateClientId(), peerName(socket), `${socket.localAddress}:${socket.localPort}`, 0, server.clock.now(), server.config.requirepass !== "");
+    // A unix socket has no peer address: Redis shows both ends as `<path>:0`.
+    const unix = !socket.remoteAddress;
+    const address = unix ? `${server.config.unixsocket}:0` : peerName(socket);
+    const localAddress = unix ? address : `${socket.localAddress}:${socket.localPort}`;
+    // Bun's socket has its descriptor but does not declare it.
+    const fd = (socket as unknown as { fd?: number }).fd ?? -1;
+    const client = new Client(server.allocateClientId(), address, localAddress, fd, server.clock.now(), server.config.requirepass !== "");
+    client.unixSocket = unix;
     const outbox = new Outbox();
     const parser = new RequestParser(this.parserLimits);
     parser.authenticated = client.authenticated;
     const handle: ClientHandle = {
       client,
       kill: (now = false) => {
+        // Gone from CLIENT LIST at once, as in Redis, though the socket closes after its replies.
+        server.forgetClient(handle);
         if (now) socket.terminate();
         else this.closeAfterReplies(socket);
       },
@@ -66,6 +75,7 @@ export class RedisHandler implements Handler<RedisConnection> {
       },
       queryBufferBytes: () => parser.buffered,
       outputBytes: () => outbox.pending,
+      resume: () => this.resume(socket),
     };
     socket.data = { outbox, parser, client, handle, closing: false };
     server.clients.set(client.id, handle);
@@ -75,19 +85,30 @@ export class RedisHandler implements Handler<RedisConnection> {
   data(socket: Socket<RedisConnection>, chunk: Buffer): void {
     const connection = socket.data;
     if (connection.closing) return;
-    const { parser, client } = connection;
+    const server = this.server;
+    server.stats.netInputBytes += chunk.length;
+    connection.parser.feed(chunk);
+    // Idle time counts from the last read, as Redis's lastinteraction (the `timeout` setting).
+    connection.client.lastInteraction = server.clock.now();
+    this.serve(socket);
+  }
+
+  /** Runs the parsed commands (unless the client waits), sends the replies, closes if asked. */
+  private serve(socket: Socket<RedisConnection>): void {
+    const { parser, client } = socket.data;
     const server = this.server;
     const reply = this.reply;
-    server.stats.netInputBytes += chunk.length;
-    parser.feed(chunk);
     try {
       for (;;) {
+        if (client.blocked) break;
         reply.protocol = client.protocol;
         const args = parser.next();
         if (args === null) break;
         if (args.length === 0) continue;
         server.execute(client, args, reply);
         parser.authenticated = client.authenticated;
+        // Clients blocked on keys this command gave data are served after it, as Redis does.
+        if (server.blocking.pending) server.blocking.serveReadyKeys();
         if (client.closeAfterReply) break;
       }
     } catch (error) {
@@ -104,6 +125,25 @@ export class RedisHandler implements Handler<RedisConnection> {
     }
     this.flush(socket);
     if (client.closeAfterReply) this.closeAfterReplies(socket);
+  }
+
+  /**
+   * Ends a wait (CLIENT PAUSE, or a blocking command that was answered): runs the held command if
+   * any, then what else the client sent meanwhile.
+   */
+  private resume(socket: Socket<RedisConnection>): void {
+    const { client, parser, closing } = socket.data;
+    const args = client.postponed;
+    client.blocked = false;
+    client.postponed = undefined;
+    if (closing) return;
+    if (args) {
+      this.reply.protocol = client.protocol;
+      this.server.execute(client, args, this.reply);
+      parser.authenticated = client.authenticated;
+      if (this.server.blocking.pending) this.server.blocking.serveReadyKeys();
+    }
+    this.serve(socket);
   }
 
   /** Sends what the writer holds for this connection. */
@@ -143,10 +183,9 @@ export class RedisHandler implements Handler<RedisConnection> {
   }
 
   close(socket: Socket<RedisConnection>): void {
-    const { client, handle, outbox } = socket.data;
+    const { handle, outbox } = socket.data;
     outbox.clear();
-    this.server.clients.delete(client.id);
-    this.server.monitors.delete(handle);
+    this.server.forgetClient(handle);
   }
 
   reject(socket: Socket<RedisConnection>, reason: string): void {

@@ -1,9 +1,13 @@
 /**
  * @module
  * The keyspace: numbered databases of keys, each with an optional expiry time. This is the only
- * door to the data: every read goes through `get` (where lazy expiry happens, so an expired key is
- * never seen) and every write through `set`/`delete`/`setExpire`, so that expiry, WATCH versions,
- * notifications and persistence hang off one place. It knows nothing of sockets or RESP.
+ * door to the data: every read goes through `get`/`peek` (where lazy expiry happens, so an expired
+ * key is never seen) and every write through `set`/`delete`/`setExpire`, so that expiry, WATCH
+ * versions, notifications and persistence hang off one place. It knows nothing of sockets or RESP.
+ *
+ * Besides the values it keeps what Redis keeps per key: the expiry time, the last access time (an
+ * LRU clock in seconds, for OBJECT IDLETIME and a future LRU eviction) and what SCAN needs to
+ * resume a scan (see `ScanCursors`).
  */
 
 /** The time source; injected so tests can move time instead of sleeping. */
@@ -21,6 +25,8 @@ export abstract class RedisObject {
   abstract readonly type: string;
   /** The encoding OBJECT ENCODING reports, as Redis would for the same contents and config. */
   abstract encoding(): string;
+  /** An independent deep copy (COPY): changing either afterwards must not change the other. */
+  abstract copy(): RedisObject;
 }
 
 /** What a key holds: a byte string (latin1) or an object of another type. */
@@ -31,91 +37,210 @@ export function typeOf(value: Value): string {
   return typeof value === "string" ? "string" : value.type;
 }
 
+/** A copy of a value for COPY: strings are immutable and can be shared. */
+export function copyValue(value: Value): Value {
+  return typeof value === "string" ? value : value.copy();
+}
+
 /** What the keyspace reports to the server: expired keys (for stats and notifications). */
 export interface KeyspaceEvents {
   /** A key was removed because its time ran out (lazily or by the active cycle). */
   expired(db: Db, key: string): void;
 }
 
+/**
+ * Redis's LRU clock: whole seconds, refreshed by the cron rather than read per access (reading
+ * the time costs more than the rest of a lookup), so access times are as coarse as Redis's.
+ */
+export class LruClock {
+  /** Seconds since the epoch as of the last refresh. */
+  seconds: number;
+
+  constructor(private readonly clock: Clock) {
+    this.seconds = Math.floor(clock.now() / 1000);
+  }
+
+  refresh(): void {
+    this.seconds = Math.floor(this.clock.now() / 1000);
+  }
+}
+
+/** The largest expiry time a `number` holds exactly; later ones are kept as bigints too. */
+const MAX_EXACT_TIME = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Told when keys of a database may have gained data, so that clients blocked on them (BLPOP,
+ * BZPOPMIN, XREAD BLOCK...) can be served. Installed on a database only while clients wait on its
+ * keys, so a write pays one field check otherwise; the store knows nothing of who waits.
+ */
+export interface KeyListener {
+  /** `key` was given a value by `set` (created or replaced: a push, RENAME, COPY, MOVE, RESTORE...). */
+  keySet(db: Db, key: string): void;
+  /** Every key may hold another value now (SWAPDB exchanged the contents). */
+  contentsReplaced(db: Db): void;
+}
+
 /** One numbered database. */
 export class Db {
-  /** Key -> value. Iteration order is insertion order, which SCAN's cursor relies on. */
-  readonly dict = new Map<string, Value>();
+  /** Set by the blocking framework while clients wait on keys of this database. */
+  keyListener: KeyListener | undefined = undefined;
+  /**
+   * Key -> value. Iteration order is insertion order, which SCAN relies on. Replaced only by
+   * `swapWith`; everything else mutates it in place.
+   */
+  dict = new Map<string, Value>();
   /** Key -> expiry time (ms since the epoch), for keys that have one. */
-  readonly expires = new Map<string, number>();
+  expires = new Map<string, number>();
+  /** The exact expiry of keys whose time is past 2^53 ms (year 287396), which `expires` rounds. */
+  private farExpires = new Map<string, bigint>();
+  /** Key -> last access in LRU-clock seconds (Redis keeps this in each object's header). */
+  private accessed = new Map<string, number>();
   /** Where the active expiry cycle continues in `expires`. */
   private expireCursor: Iterator<[string, number]> | undefined;
+  /** Live SCAN iterators over `dict`. */
+  private scans = new ScanCursors();
+  /** Keys ever removed from `dict` (mod 2^32): how far a SCAN cursor's position may have slid. */
+  private removals = 0;
 
   constructor(
     readonly id: number,
     readonly clock: Clock,
     private readonly events: KeyspaceEvents,
+    private readonly lru: LruClock = new LruClock(clock),
+    /** The keyspace's set of databases holding parked scans, which its cron prunes. */
+    private readonly scanning: Set<Db> = new Set(),
   ) {}
 
-  /** Live keys (keys expired but not yet reclaimed count until reclaimed, as in Redis's DBSIZE). */
+  /** Keys, counting keys expired but not yet reclaimed, as Redis's DBSIZE does. */
   get size(): number {
     return this.dict.size;
   }
 
-  /** The value of `key`, or undefined if absent or expired (an expired key is removed here). */
+  /** The value of `key`, or undefined if absent or expired; counts as an access (LRU). */
   get(key: string): Value | undefined {
+    const value = this.dict.get(key);
+    if (value === undefined) return undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    // Writing only when the second changed keeps the common case a read.
+    const now = this.lru.seconds;
+    if (this.accessed.get(key) !== now) this.accessed.set(key, now);
+    return value;
+  }
+
+  /**
+   * Like `get` without counting as an access (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT
+   * and SCAN do not change a key's idle time). An expired key is still removed.
+   */
+  peek(key: string): Value | undefined {
     const value = this.dict.get(key);
     if (value === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     return value;
   }
 
-  /** Whether `key` exists (and is not expired). */
+  /** Whether `key` exists (and is not expired); not an access. */
   has(key: string): boolean {
-    return this.get(key) !== undefined;
+    return this.peek(key) !== undefined;
   }
 
-  /** Stores `value` at `key`; drops any expiry unless `keepTtl`. */
+  /** Stores `value` at `key`; drops any expiry unless `keepTtl`. Counts as an access. */
   set(key: string, value: Value, keepTtl = false): void {
     this.dict.set(key, value);
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    const now = this.lru.seconds;
+    if (this.accessed.get(key) !== now) this.accessed.set(key, now);
+    if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key) && this.farExpires.size !== 0) this.farExpires.delete(key);
+    if (this.keyListener !== undefined) this.keyListener.keySet(this, key);
   }
 
   /** Removes `key`; returns whether it existed (an expired key did not). */
   delete(key: string): boolean {
-    if (this.get(key) === undefined) return false;
-    this.dict.delete(key);
-    this.expires.delete(key);
+    if (this.peek(key) === undefined) return false;
+    this.remove(key);
     return true;
   }
 
-  /** Sets the expiry time of an existing key (ms since the epoch). */
-  setExpire(key: string, when: number): void {
-    this.expires.set(key, when);
+  /** Removes a key known to be in `dict`, with everything kept about it. */
+  private remove(key: string): void {
+    this.dict.delete(key);
+    this.accessed.delete(key);
+    this.removals = (this.removals + 1) >>> 0;
+    if (this.expires.size !== 0 && this.expires.delete(key) && this.farExpires.size !== 0) this.farExpires.delete(key);
   }
 
-  /** The expiry time of `key`, or undefined when it has none. Call after `get` found the key. */
+  /** Sets the expiry time of an existing key (ms since the epoch; a bigint for exact far times). */
+  setExpire(key: string, when: number | bigint): void {
+    if (typeof when === "bigint") {
+      const rounded = Number(when);
+      if (rounded > MAX_EXACT_TIME) {
+        this.expires.set(key, rounded);
+        this.farExpires.set(key, when);
+        return;
+      }
+      when = rounded;
+    }
+    this.expires.set(key, when);
+    if (this.farExpires.size !== 0) this.farExpires.delete(key);
+  }
+
+  /** The expiry time of `key`, or undefined when it has none (a far one rounded). Call after `get` found the key. */
   getExpire(key: string): number | undefined {
     return this.expires.size === 0 ? undefined : this.expires.get(key);
   }
 
+  /** The exact expiry time of `key` (a bigint past 2^53), or undefined when it has none. */
+  getExpireExact(key: string): number | bigint | undefined {
+    if (this.expires.size === 0) return undefined;
+    const when = this.expires.get(key);
+    if (when === undefined || when <= MAX_EXACT_TIME) return when;
+    return this.farExpires.get(key) ?? when;
+  }
+
   /** Removes the expiry of `key`; returns whether it had one. */
   persist(key: string): boolean {
-    return this.expires.delete(key);
+    if (!this.expires.delete(key)) return false;
+    if (this.farExpires.size !== 0) this.farExpires.delete(key);
+    return true;
+  }
+
+  /** Marks `key` as accessed now (TOUCH); the caller found it with `peek` or `get`. */
+  touch(key: string): void {
+    this.accessed.set(key, this.lru.seconds);
+  }
+
+  /** Seconds since `key` was last accessed, on the LRU clock as Redis's OBJECT IDLETIME reports it. */
+  idleSeconds(key: string): number {
+    const last = this.accessed.get(key);
+    return last === undefined ? 0 : Math.max(0, this.lru.seconds - last);
   }
 
   /** Removes every key. */
   flush(): void {
+    this.removals = (this.removals + this.dict.size) >>> 0;
     this.dict.clear();
     this.expires.clear();
+    this.farExpires.clear();
+    this.accessed.clear();
     this.expireCursor = undefined;
+    this.scans.clear();
+    this.scanning.delete(this);
   }
 
-  /** Takes every key of `other` and gives it this one's (SWAPDB). */
+  /** Takes every key of `other` and gives it this one's (SWAPDB), in O(1) as Redis does. */
   swapWith(other: Db): void {
-    const dict = [...this.dict];
-    const expires = [...this.expires];
-    this.flush();
-    for (const [key, value] of other.dict) this.dict.set(key, value);
-    for (const [key, when] of other.expires) this.expires.set(key, when);
-    other.flush();
-    for (const [key, value] of dict) other.dict.set(key, value);
-    for (const [key, when] of expires) other.expires.set(key, when);
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.farExpires, other.farExpires] = [other.farExpires, this.farExpires];
+    [this.accessed, other.accessed] = [other.accessed, this.accessed];
+    [this.scans, other.scans] = [other.scans, this.scans];
+    [this.removals, other.removals] = [other.removals, this.removals];
+    this.expireCursor = other.expireCursor = undefined;
+    for (const db of [this, other]) {
+      if (db.scans.size === 0) db.scanning.delete(db);
+      else db.scanning.add(db);
+    }
+    // Clients blocked on keys stay with their database number, as in Redis: they may be served now.
+    this.keyListener?.contentsReplaced(this);
+    other.keyListener?.contentsReplaced(other);
   }
 
   /** A random live key, or undefined when the database is empty. */
@@ -128,14 +253,53 @@ export class Db {
     return undefined;
   }
 
+  /** Whether `key`'s time has come, without removing it (KEYS lists around such keys, as Redis does). */
+  isExpired(key: string): boolean {
+    if (this.expires.size === 0) return false;
+    const when = this.expires.get(key);
+    return when !== undefined && when < this.clock.now();
+  }
+
   /** Removes `key` if its time has come; returns whether it did. */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > this.clock.now()) return false;
-    this.dict.delete(key);
-    this.expires.delete(key);
+    // Redis expires a key once the time is strictly past its expiry (`now > when`).
+    if (when === undefined || when >= this.clock.now()) return false;
+    this.remove(key);
     this.events.expired(this, key);
     return true;
+  }
+
+  /**
+   * One SCAN step over `dict` (see `ScanCursors` for the cursor and its guarantee): examines up
+   * to `count` keys after `cursor` (0 starts a scan), reclaims expired ones, and returns the next
+   * cursor (0 when the scan is complete) with the live keys `accept` takes.
+   */
+  scan(cursor: bigint, count: number, accept?: (key: string, value: Value) => boolean): [bigint, string[]] {
+    const scans = this.scans;
+    // Keys this step reclaims move the next key forward too, so the new cursor counts them as
+    // removals after its issue: it records the counter as it was before the step.
+    const removals = this.removals;
+    const state = scans.resume(cursor, this.dict, removals, this.clock.now());
+    const keys: string[] = [];
+    let examined = 0;
+    for (; examined < count; examined++) {
+      let key = state.pending;
+      if (key !== undefined) state.pending = undefined;
+      else {
+        const next = state.iterator.next();
+        if (next.done) return [0n, keys];
+        key = next.value;
+      }
+      const value = this.peek(key);
+      if (value !== undefined && (!accept || accept(key, value))) keys.push(key);
+    }
+    // Look one key ahead so that a scan ending exactly at a batch boundary returns 0 now.
+    const next = state.iterator.next();
+    if (next.done) return [0n, keys];
+    state.pending = next.value;
+    this.scanning.add(this);
+    return [scans.park(state, examined, removals, this.clock.now()), keys];
   }
 
   /**
@@ -156,14 +320,24 @@ export class Db {
       }
       looked++;
       const [key, when] = next.value;
-      if (when <= now) {
-        this.dict.delete(key);
-        this.expires.delete(key);
+      if (when < now) {
+        this.remove(key);
         this.events.expired(this, key);
         removed++;
       }
     }
     return [looked, removed];
+  }
+
+  /** SCAN iterators parked now (for tests and introspection). */
+  get parkedScans(): number {
+    return this.scans.size;
+  }
+
+  /** Drops SCAN iterators unused since `before` (ms), so that abandoned scans pin no memory. */
+  pruneScans(before: number): void {
+    this.scans.prune(before);
+    if (this.scans.size === 0) this.scanning.delete(this);
   }
 }
 
@@ -173,32 +347,171 @@ function nthKey(map: Map<string, unknown>, n: number): string {
   throw new Error("index out of range");
 }
 
+/** Where one scan stands: a live iterator over `dict` and the key it read ahead. */
+interface ScanState {
+  iterator: Iterator<string>;
+  /** A key taken from the iterator but not yet examined (the look-ahead). */
+  pending: string | undefined;
+  /** Lower bound of the index in `dict` of the next key to examine, as of this step's start. */
+  position: number;
+  /** When it was parked (ms), for pruning. */
+  parkedAt: number;
+}
+
+/** Most parked scans per database; the least recently parked go first. */
+const MAX_PARKED_SCANS = 1024;
+/** Parked scans unused this long are dropped by the cron (their iterators pin old hash tables). */
+export const SCAN_IDLE_MS = 30_000;
+/** Cursor layout, high to low: position (28 bits), removal counter (28 bits), nonce (8 bits). */
+const POSITION_SHIFT = 36n;
+const REMOVALS_SHIFT = 8n;
+const FIELD_MASK = 0xfffffff;
+const NONCES = 255;
+
+/**
+ * SCAN cursors over a JS `Map`, keeping Redis's guarantee (a key present for the whole scan is
+ * returned at least once) at O(COUNT) per call.
+ *
+ * A cursor carries a lower bound of the index of the next key in the map's insertion order, and
+ * the database's removal counter (mod 2^28) when it was issued. New keys are only ever appended
+ * and each removal moves later keys towards the front by one place at most, so resuming at
+ * `position - (removals now - removals then)` can repeat keys but never skips one that was present
+ * all along. That makes every cursor self-sufficient: it still works when the machinery below has
+ * forgotten it, and a made-up one is answered (as a restart, or as done when past the end).
+ * Lowering either field keeps a cursor safe, which is how cursors are made unique (below).
+ *
+ * Resuming by position walks the map from the start, O(position); so each cursor handed out also
+ * parks the live `Map` iterator under its number, and the next call continues it in O(COUNT).
+ * JS Map iterators stay valid across deletes and inserts (deleted entries are skipped, new ones
+ * visited), which is exactly the guarantee. Parked iterators are bounded in number and age: an
+ * iterator keeps the map's old storage alive while the map churns, so an abandoned scan must not
+ * keep its iterator for long; losing one only costs the slower resume, never correctness.
+ *
+ * A rotating nonce (the low 8 bits) and, when that is not enough, stepping down to the next free
+ * value keep apart the cursors of scans parked at the same time. One case is left: a scan whose
+ * iterator was dropped, whose cursor is later issued again to another scan at the same bound
+ * position after a multiple of 255 scan steps without a single removal in between, might continue
+ * that other scan's iterator, which can be ahead of its own.
+ */
+class ScanCursors {
+  /** Parked scans by cursor, least recently parked first. */
+  private readonly parked = new Map<bigint, ScanState>();
+  private nonce = 0;
+
+  /** Scans parked now. */
+  get size(): number {
+    return this.parked.size;
+  }
+
+  /** The state to continue `cursor` from: a parked iterator, or a fresh one walked to the cursor's position. */
+  resume(cursor: bigint, dict: Map<string, Value>, removals: number, now: number): ScanState {
+    if (cursor === 0n) return { iterator: dict.keys(), pending: undefined, position: 0, parkedAt: now };
+    const position = resumePosition(cursor, removals);
+    const state = this.parked.get(cursor);
+    if (state) {
+      this.parked.delete(cursor);
+      state.position = position;
+      return state;
+    }
+    const iterator = dict.keys();
+    if (position >= dict.size) return { iterator: emptyIterator(), pending: undefined, position, parkedAt: now };
+    for (let i = 0; i < position; i++) iterator.next();
+    return { iterator, pending: undefined, position, parkedAt: now };
+  }
+
+  /** Parks `state` after `examined` more keys, counting removals from `removals` on; returns its cursor. */
+  park(state: ScanState, examined: number, removals: number, now: number): bigint {
+    const position = Math.min(state.position + examined, FIELD_MASK);
+    this.nonce = (this.nonce % NONCES) + 1;
+    let cursor = (BigInt(position) << POSITION_SHIFT) | (BigInt(removals & FIELD_MASK) << REMOVALS_SHIFT) | BigInt(this.nonce);
+    // Taken by another parked scan: a lower cursor (an earlier nonce, removal count or position) is
+    // just as safe. Positions are at least 1 here, so this stays far above 0.
+    while (this.parked.has(cursor)) cursor--;
+    state.parkedAt = now;
+    this.parked.set(cursor, state);
+    if (this.parked.size > MAX_PARKED_SCANS) this.parked.delete(this.parked.keys().next().value!);
+    return cursor;
+  }
+
+  /** Drops scans parked before `before` (ms). */
+  prune(before: number): void {
+    for (const [cursor, state] of this.parked) {
+      if (state.parkedAt >= before) break;
+      this.parked.delete(cursor);
+    }
+  }
+
+  clear(): void {
+    this.parked.clear();
+  }
+}
+
+/** The lowest index the key a cursor points at can have now. */
+function resumePosition(cursor: bigint, removals: number): number {
+  const position = Number(cursor >> POSITION_SHIFT);
+  const snapshot = Number((cursor >> REMOVALS_SHIFT) & BigInt(FIELD_MASK));
+  const removedSince = (removals - snapshot) & FIELD_MASK;
+  return Math.max(0, position - removedSince);
+}
+
+function emptyIterator(): Iterator<string> {
+  return [][Symbol.iterator]();
+}
+
 /** Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP and acceptable share of stale keys. */
 const KEYS_PER_LOOP = 20;
 const ACCEPTABLE_STALE = 0.25;
+/** Redis's CRON_DBS_PER_CALL: databases one cycle visits, unless the last one ran out of time. */
+const DBS_PER_CALL = 16;
 
-/** Every database, and the active expiry cycle over them. */
+/** Every database, and the background upkeep over them. */
 export class Keyspace {
   readonly dbs: Db[];
+  /** The LRU clock every database stamps accesses with. */
+  readonly lru: LruClock;
+  /** Databases holding parked scans. */
+  private readonly scanning = new Set<Db>();
+  /** The database the next active expiry cycle starts with (a cycle cut short resumes there). */
+  private nextDb = 0;
+  /** Whether the last cycle ran out of time (the next one then visits every database, as Redis). */
+  private timedOut = false;
 
-  constructor(count: number, clock: Clock, events: KeyspaceEvents) {
-    this.dbs = Array.from({ length: count }, (_, id) => new Db(id, clock, events));
+  constructor(count: number, private readonly clock: Clock, events: KeyspaceEvents) {
+    this.lru = new LruClock(clock);
+    this.dbs = Array.from({ length: count }, (_, id) => new Db(id, clock, events, this.lru, this.scanning));
   }
 
   /**
-   * Redis's slow active expiry cycle: per database, sample keys with an expiry and repeat while
-   * more than a quarter of a sample had expired, within `budgetMs`. Returns keys removed.
+   * The keyspace's share of Redis's serverCron, run `hz` times a second: refreshes the LRU clock,
+   * drops abandoned SCAN iterators, and runs Redis's slow active expiry cycle: per database,
+   * sample keys with an expiry and repeat while more than a quarter of a sample had expired,
+   * within `budgetMs`. Like Redis it visits 16 databases per cycle round-robin, resuming where the
+   * last cycle stopped (so one database full of expired keys cannot starve the others), and all of
+   * them after a cycle that ran out of time. Returns keys removed.
    */
   activeExpireCycle(budgetMs: number): number {
+    this.lru.refresh();
     const start = performance.now();
+    const pruneBefore = this.clock.now() - SCAN_IDLE_MS;
+    for (const db of this.scanning) db.pruneScans(pruneBefore);
+    const dbs = this.dbs;
+    const visits = this.timedOut ? dbs.length : Math.min(DBS_PER_CALL, dbs.length);
+    this.timedOut = false;
     let removed = 0;
-    for (const db of this.dbs) {
+    for (let visited = 0; visited < visits; visited++) {
+      const db = dbs[this.nextDb]!;
+      this.nextDb = (this.nextDb + 1) % dbs.length;
       if (db.expires.size === 0) continue;
       for (let iteration = 0; ; iteration++) {
         const [looked, expired] = db.expireSample(KEYS_PER_LOOP);
         removed += expired;
         if (looked === 0 || expired <= looked * ACCEPTABLE_STALE) break;
-        if ((iteration & 15) === 15 && performance.now() - start > budgetMs) return removed;
+        if ((iteration & 15) === 15 && performance.now() - start > budgetMs) {
+          // Out of time: the next cycle goes on with this database.
+          this.nextDb = db.id;
+          this.timedOut = true;
+          return removed;
+        }
       }
     }
     return removed;

@@ -24,7 +24,8 @@ export class Outbox {
       if (written >= bytes.byteLength || written < 0) return; // all sent, or the socket is closing
       bytes = bytes.subarray(written);
     }
-    this.queue.push(transient ? bytes.slice() : bytes);
+    // Uint8Array's slice copies; Buffer's (which `bytes` may be) would only make a view.
+    this.queue.push(transient ? Uint8Array.prototype.slice.call(bytes) : bytes);
     this.pending += bytes.byteLength;
   }
 

@@ -32,8 +32,11 @@ export interface Differential {
   readonly bunredisPort: number;
 }
 
-/** Starts redis-server and bunredis for this file, flushes both before each test. */
-export function useDifferential(options: { server?: ServerOptions; redisArgs?: string[] } = {}): Differential {
+/**
+ * Starts redis-server and bunredis for this file, flushes both before each test. When both require
+ * a password (`requirepass`), give it as `password`: the flush authenticates with it first.
+ */
+export function useDifferential(options: { server?: ServerOptions; redisArgs?: string[]; password?: string } = {}): Differential {
   let redis: RedisServerProcess | undefined;
   let bunredis: RunningServer | undefined;
   const open: RespConnection[] = [];
@@ -54,7 +57,9 @@ export function useDifferential(options: { server?: ServerOptions; redisArgs?: s
 
   async function flushBoth(): Promise<void> {
     const [a, b] = await connectBoth(2);
-    await Promise.all([a.call("FLUSHALL"), b.call("FLUSHALL")]);
+    if (options.password !== undefined) await Promise.all([a.call("AUTH", options.password), b.call("AUTH", options.password)]);
+    const replies = await Promise.all([a.call("FLUSHALL"), b.call("FLUSHALL")]);
+    if (replies.some((reply) => reply !== "+OK\r\n")) throw new Error(`FLUSHALL failed: ${JSON.stringify(replies)}`);
   }
 
   async function connectBoth(protocol: 2 | 3 = 2): Promise<[RespConnection, RespConnection]> {

@@ -47,7 +47,7 @@ export function replyEnd(buf: Buffer, start: number): number {
 
 /** A connection that sends commands and hands back each reply's raw bytes, in order. */
 export class RespConnection {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private waiting: (() => void) | undefined;
   private closedFlag = false;
 

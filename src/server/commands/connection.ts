@@ -3,7 +3,7 @@
  * Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET.
  */
 import { NO_KEYS, type CommandContext, type CommandSpec } from "../command.ts";
-import { ERR_AUTH_NOT_CONFIGURED, ERR_DB_INDEX, ERR_SYNTAX, ERR_WRONGPASS, ReplyError } from "../errors.ts";
+import { ERR_AUTH_NOT_CONFIGURED, ERR_CLIENT_NAME, ERR_DB_INDEX, ERR_HELLO_NOAUTH, ERR_SYNTAX, ERR_WRONGPASS, ReplyError } from "../errors.ts";
 import { parseInteger } from "../arguments.ts";
 import { REDIS_VERSION } from "../version.ts";
 import type { Client } from "../client.ts";
@@ -14,25 +14,40 @@ function passwordMatches(ctx: CommandContext, username: string, password: string
   return username === "default" && (required === "" || password === required);
 }
 
-/** Checks a client name as CLIENT SETNAME and HELLO SETNAME do. */
-export function validateClientName(name: string): void {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 33 || c > 126) throw new ReplyError("ERR Client names cannot contain spaces, newlines or special characters.");
+/** Whether `text` is printable ASCII without spaces, so CLIENT LIST's fields still split on spaces. */
+export function isPrintableWord(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 33 || c > 126) return false;
   }
+  return true;
 }
 
-/** Resets a session to a fresh connection's state (RESET). */
+/** Checks a client name as CLIENT SETNAME and HELLO SETNAME do. */
+export function validateClientName(name: string): void {
+  if (!isPrintableWord(name)) throw new ReplyError(ERR_CLIENT_NAME);
+}
+
+/** What MONITOR and SLOWLOG show instead of a password (Redis's redactClientCommandArgument). */
+const REDACTED = "(redacted)";
+
+/**
+ * Resets a session to a fresh connection's state (RESET), clearing what Redis 7.0's
+ * clearClientConnectionState clears: NO-EVICT, the library name and version, and the skip of the
+ * reply being written (RESET after CLIENT REPLY SKIP stays silent) are kept.
+ */
 function resetClient(ctx: CommandContext, client: Client): void {
   client.db = 0;
   client.protocol = 2;
   client.name = "";
-  client.replyOff = client.skipNext = client.skipThis = false;
-  client.noEvict = client.noTouch = false;
+  client.replyOff = client.skipNext = false;
+  // NO-TOUCH came with Redis 7.2, whose RESET clears it.
+  client.noTouch = false;
   client.authenticated = ctx.server.config.requirepass === "";
   if (client.monitor) {
     client.monitor = false;
-    ctx.server.monitors.delete(ctx.server.clients.get(client.id)!);
+    const handle = ctx.server.clients.get(client.id);
+    if (handle) ctx.server.monitors.delete(handle);
   }
 }
 
@@ -54,7 +69,7 @@ export const PING = {
 export const ECHO = {
   name: "echo",
   arity: 2,
-  flags: ["fast"],
+  flags: ["loading", "stale", "fast"],
   keys: NO_KEYS,
   categories: ["fast", "connection"],
   run({ reply }, args) {
@@ -99,8 +114,10 @@ export const AUTH = {
   categories: ["fast", "connection"],
   run(ctx, args) {
     if (args.length > 3) throw new ReplyError(ERR_SYNTAX);
-    if (args.length === 2 && ctx.server.config.requirepass === "") throw new ReplyError(ERR_AUTH_NOT_CONFIGURED);
     const [username, password] = args.length === 2 ? ["default", args[1]!] : [args[1]!, args[2]!];
+    // Redacted in place, whatever the outcome: MONITOR and SLOWLOG read these same arguments.
+    for (let i = 1; i < args.length; i++) args[i] = REDACTED;
+    if (args.length === 2 && ctx.server.config.requirepass === "") throw new ReplyError(ERR_AUTH_NOT_CONFIGURED);
     if (!passwordMatches(ctx, username, password)) throw new ReplyError(ERR_WRONGPASS);
     ctx.client.authenticated = true;
     ctx.reply.simple("OK");
@@ -129,6 +146,7 @@ export const HELLO = {
       const option = args[j]!.toLowerCase();
       if (option === "auth" && more >= 2) {
         credentials = [args[j + 1]!, args[j + 2]!];
+        args[j + 1] = args[j + 2] = REDACTED;
         j += 2;
       } else if (option === "setname" && more >= 1) {
         name = args[++j]!;
@@ -138,13 +156,13 @@ export const HELLO = {
       if (!passwordMatches(ctx, ...credentials)) throw new ReplyError(ERR_WRONGPASS);
       client.authenticated = true;
     }
-    if (!client.authenticated) {
-      throw new ReplyError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
-    }
+    // Redis 7.0 sets the name before it checks that the client is authenticated: a HELLO SETNAME
+    // refused with NOAUTH has still named the client.
     if (name !== undefined) {
       validateClientName(name);
       client.name = name;
     }
+    if (!client.authenticated) throw new ReplyError(ERR_HELLO_NOAUTH);
     if (version) client.protocol = version as 2 | 3;
     reply.protocol = client.protocol;
     reply.map(7);

@@ -1,0 +1,119 @@
+/**
+ * @module
+ * Parts of a string: APPEND, STRLEN, GETRANGE (and its old name SUBSTR), SETRANGE. Values are
+ * plain JS strings; JS engines concatenate with ropes, so APPEND is O(1) until the value is read
+ * (which flattens it once). SETRANGE rebuilds the string: O(length) where Redis writes in place.
+ */
+import { FIRST_KEY, type CommandSpec } from "../../command.ts";
+import { ERR_OFFSET_OUT_OF_RANGE, ReplyError } from "../../errors.ts";
+import { checkStringLength, integerArgument, readString, writableString } from "./helpers.ts";
+
+/** APPEND key value — O(1). Creates the key (even with an empty value) when absent; keeps the TTL. */
+export const APPEND = {
+  name: "append",
+  arity: 3,
+  flags: ["write", "denyoom", "fast"],
+  keys: FIRST_KEY,
+  categories: ["write", "string", "fast"],
+  run(ctx, args) {
+    const key = args[1]!;
+    const addition = args[2]!;
+    const value = writableString(ctx, key);
+    if (value === undefined) {
+      ctx.db.set(key, addition);
+      ctx.reply.integer(addition.length);
+      return;
+    }
+    checkStringLength(ctx, value.length, addition.length);
+    const grown = value + addition;
+    ctx.db.set(key, grown, true);
+    ctx.reply.integer(grown.length);
+  },
+} satisfies CommandSpec;
+
+/** STRLEN key — O(1). */
+export const STRLEN = {
+  name: "strlen",
+  arity: 2,
+  flags: ["readonly", "fast"],
+  keys: FIRST_KEY,
+  categories: ["read", "string", "fast"],
+  run(ctx, args) {
+    const value = readString(ctx, args[1]!);
+    ctx.reply.integer(value === undefined ? 0 : value.length);
+  },
+} satisfies CommandSpec;
+
+/**
+ * GETRANGE's answer, with Redis 7.0's clamping: negative indexes count from the end, both
+ * negative with start past end is empty, and a range entirely before the start clamps to the
+ * first byte (`GETRANGE k -100 -50` is the first byte in 7.0).
+ */
+function range(value: string, start: number | bigint, end: number | bigint): string {
+  // Compared exactly (number and bigint compare by value), before any rounding to number.
+  if (start < 0 && end < 0 && start > end) return "";
+  const length = value.length;
+  let from = Number(start);
+  let to = Number(end);
+  if (from < 0) from += length;
+  if (to < 0) to += length;
+  if (from < 0) from = 0;
+  if (to < 0) to = 0;
+  if (to >= length) to = length - 1;
+  return from > to || length === 0 ? "" : value.slice(from, to + 1);
+}
+
+/** GETRANGE key start end — O(N) in the returned length. */
+export const GETRANGE = {
+  name: "getrange",
+  arity: 4,
+  flags: ["readonly"],
+  keys: FIRST_KEY,
+  categories: ["read", "string", "slow"],
+  run(ctx, args) {
+    const start = integerArgument(args[2]!);
+    const end = integerArgument(args[3]!);
+    const value = readString(ctx, args[1]!);
+    ctx.reply.bulk(value === undefined ? "" : range(value, start, end));
+  },
+} satisfies CommandSpec;
+
+/** SUBSTR key start end — GETRANGE under its pre-2.0 name. */
+export const SUBSTR = { ...GETRANGE, name: "substr" } satisfies CommandSpec;
+
+/**
+ * SETRANGE key offset value — O(length) here (a new string); pads with zero bytes past the end.
+ * An empty value changes nothing and creates no key; the result must fit proto-max-bulk-len.
+ */
+export const SETRANGE = {
+  name: "setrange",
+  arity: 4,
+  flags: ["write", "denyoom"],
+  keys: FIRST_KEY,
+  categories: ["write", "string", "slow"],
+  run(ctx, args) {
+    const key = args[1]!;
+    const patch = args[3]!;
+    const parsed = integerArgument(args[2]!);
+    if (parsed < 0) throw new ReplyError(ERR_OFFSET_OUT_OF_RANGE);
+    // Beyond 2^53 the offset is only compared with the size limit, which it exceeds either way.
+    const offset = Number(parsed);
+    const value = writableString(ctx, key);
+    if (patch.length === 0) {
+      ctx.reply.integer(value === undefined ? 0 : value.length);
+      return;
+    }
+    checkStringLength(ctx, offset, patch.length);
+    let result: string;
+    if (value === undefined) {
+      result = "\0".repeat(offset) + patch;
+      ctx.db.set(key, result);
+    } else {
+      result = offset <= value.length
+        ? value.slice(0, offset) + patch + value.slice(offset + patch.length)
+        : value + "\0".repeat(offset - value.length) + patch;
+      ctx.db.set(key, result, true);
+    }
+    ctx.reply.integer(result.length);
+  },
+} satisfies CommandSpec;
