@@ -51,6 +51,11 @@ describe("configuration (unit)", () => {
     expect(() => parseCommandLine(["--port"])).toThrow("--port needs a value");
   });
 
+  test("README's configuration table lists every key", async () => {
+    const text = await Bun.file(join(import.meta.dir, "../README.md")).text();
+    for (const name of Object.keys(PARAMS)) expect(text).toContain(`| \`${name}\` |`);
+  });
+
   test("redis.toml in the repository holds every key at its default", async () => {
     const config = loadConfig(parseCommandLine(["--config", join(import.meta.dir, "../redis.toml")]));
     expect(config).toEqual(defaultConfig());

@@ -42,6 +42,8 @@ export class RequestParser {
   /** A big bulk being filled across chunks: its buffer (payload + CRLF) and how much is in. */
   private big: Buffer | undefined;
   private bigFilled = 0;
+  /** The last command name read (see `commandName`). */
+  private lastName = "";
   /** Before AUTH, Redis allows only small requests (10 arguments, 16 KiB bulks). */
   authenticated = true;
 
@@ -98,7 +100,7 @@ export class RequestParser {
       }
       const end = this.pos + length;
       if (end + 2 <= buf.length) {
-        this.args.push(buf.latin1Slice(this.pos, end));
+        this.args.push(this.args.length === 0 ? this.commandName(buf, this.pos, end) : buf.latin1Slice(this.pos, end));
         this.pos = end + 2;
         this.remaining--;
         this.bulkLength = -1;
@@ -117,6 +119,20 @@ export class RequestParser {
     return args;
   }
 
+  /**
+   * The command name at `start..end`: the previous command's string when the bytes are the same,
+   * as they are in most pipelines, so that a name is not made again for every command.
+   */
+  private commandName(buf: Buffer, start: number, end: number): string {
+    const previous = this.lastName;
+    if (previous.length === end - start) {
+      let i = 0;
+      while (i < previous.length && buf[start + i] === previous.charCodeAt(i)) i++;
+      if (i === previous.length) return previous;
+    }
+    return (this.lastName = buf.latin1Slice(start, end));
+  }
+
   /** The big bulk is complete: it becomes an argument. */
   private finishBig(): void {
     const big = this.big!;
@@ -133,7 +149,11 @@ export class RequestParser {
   private header(kind: "multibulk" | "bulk"): number | undefined {
     const buf = this.buf;
     const start = this.pos + 1;
-    const cr = buf.indexOf(CR, start);
+    // Header lines are a few bytes: a loop beats a native indexOf call; past 32 bytes use it.
+    let cr = start;
+    const stop = Math.min(buf.length, start + 32);
+    while (cr < stop && buf[cr] !== CR) cr++;
+    if (cr === stop) cr = stop === buf.length ? -1 : buf.indexOf(CR, stop);
     if (cr < 0 || cr + 1 >= buf.length) {
       if (buf.length - this.pos > INLINE_MAX) throw new ProtocolError(`ERR Protocol error: too big ${kind === "multibulk" ? "mbulk" : "bulk"} count string`);
       return undefined;

@@ -63,6 +63,31 @@ export class ReplyWriter {
     this.buf = grown;
   }
 
+  /**
+   * Writes a type byte, the decimal digits of `n` and CRLF (`$5\r\n`, `*3\r\n`, `:42\r\n`) straight
+   * into the buffer: the framing of every reply, so it makes no string on the way.
+   */
+  private header(type: number, n: number): void {
+    if (n < 0 || !Number.isSafeInteger(n)) {
+      this.raw(`${String.fromCharCode(type)}${n}${CRLF}`);
+      return;
+    }
+    this.ensure(20);
+    const buf = this.buf;
+    let at = this.length;
+    buf[at++] = type;
+    if (n < 10) buf[at++] = 48 + n;
+    else {
+      let digits = 1;
+      for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+      at += digits;
+      for (let i = at - 1, rest = n; i >= at - digits; i--, rest = Math.floor(rest / 10)) buf[i] = 48 + (rest % 10);
+    }
+    buf[at++] = 13;
+    buf[at++] = 10;
+    this.length = at;
+  }
+
   /** Appends a byte string as it is (no framing). */
   raw(text: string): void {
     this.ensure(text.length);
@@ -78,7 +103,8 @@ export class ReplyWriter {
 
   /** `+OK` */
   simple(text: string): void {
-    this.raw(`+${text}${CRLF}`);
+    if (text === "OK") this.raw("+OK\r\n");
+    else this.raw(`+${text}${CRLF}`);
   }
 
   /** An error reply; `text` starts with its code (`ERR ...`, `WRONGTYPE ...`). */
@@ -89,15 +115,16 @@ export class ReplyWriter {
 
   /** `:42` */
   integer(value: number | bigint): void {
-    this.raw(`:${value}${CRLF}`);
+    if (typeof value === "number") this.header(58, value);
+    else this.raw(`:${value}${CRLF}`);
   }
 
   /** `$3\r\nfoo` — a bulk string. */
   bulk(value: string): void {
-    this.ensure(value.length + 16);
+    this.header(36, value.length);
+    this.ensure(value.length + 2);
     const buf = this.buf;
     let at = this.length;
-    at += buf.latin1Write(`$${value.length}\r\n`, at);
     at += buf.latin1Write(value, at);
     buf[at++] = 13;
     buf[at++] = 10;
@@ -122,7 +149,7 @@ export class ReplyWriter {
 
   /** An array header; its `count` elements follow. */
   array(count: number): void {
-    this.raw(`*${count}${CRLF}`);
+    this.header(42, count);
   }
 
   /** A map header (`count` pairs): `%` in RESP3, a flat array of 2×count in RESP2. */

@@ -29,6 +29,14 @@ describe("ReplyWriter", () => {
     expect(written(3, all)).toBe("+OK\r\n-ERR bad thing\r\n:-42\r\n$3\r\na\x00\xff\r\n_\r\n_\r\n%1\r\n~2\r\n>3\r\n,1.5\r\n#t\r\n=6\r\ntxt:hi\r\n(12345678901234567890\r\n");
   });
 
+  test("integers and lengths of every size", () => {
+    const values = [0, 1, 9, 10, 11, 99, 100, 101, 999999, 1000000, 12345678901, 2 ** 53 - 1, -1, -10, -(2 ** 53) + 1];
+    expect(written(2, (w) => values.forEach((n) => w.integer(n)))).toBe(values.map((n) => `:${n}\r\n`).join(""));
+    expect(written(2, (w) => w.integer(-(2n ** 63n)))).toBe(":-9223372036854775808\r\n");
+    for (const length of [0, 9, 10, 123, 10000]) expect(written(2, (w) => w.bulk("x".repeat(length)))).toBe(`$${length}\r\n${"x".repeat(length)}\r\n`);
+    expect(written(2, (w) => w.array(1234))).toBe("*1234\r\n");
+  });
+
   test("grows past its initial size and resets", () => {
     const writer = new ReplyWriter(4);
     const big = "x".repeat(100_000);

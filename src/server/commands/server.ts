@@ -11,6 +11,7 @@ import { ERR_DEBUG_NOT_ALLOWED, ERR_SLOWLOG_COUNT, ERR_SUBCOMMAND_SYNTAX, ERR_SY
 import type { Client } from "../client.ts";
 import type { Server } from "../server.ts";
 import { infoText, memoryFigures } from "../info.ts";
+import { keyMemoryUsage } from "../memory.ts";
 import { writeHelp } from "./introspection.ts";
 
 /** Checks FLUSHALL/FLUSHDB's optional ASYNC|SYNC (both free memory at once here). */
@@ -281,53 +282,6 @@ export const LATENCY = {
   subcommands: { latest: LATENCY_LATEST, history: LATENCY_HISTORY, reset: LATENCY_RESET, histogram: LATENCY_HISTOGRAM, help: LATENCY_HELP },
 } satisfies CommandSpec;
 
-/** jemalloc's size class for an allocation of `size` bytes (what Redis's zmalloc_size reports). */
-export function allocationSize(size: number): number {
-  if (size <= 8) return 8;
-  if (size <= 128) return Math.ceil(size / 16) * 16;
-  // Four classes per doubling above 128 bytes.
-  const step = 2 ** Math.floor(Math.log2(size - 1)) / 4;
-  return Math.ceil(size / step) * step;
-}
-
-/** Header bytes of an sds string of `length` bytes; keys (`compact`) may use the 1-byte type. */
-function sdsHeader(length: number, compact: boolean): number {
-  if (compact && length > 0 && length < 32) return 1;
-  if (length < 256) return 3;
-  if (length < 65536) return 5;
-  return length < 2 ** 32 ? 9 : 17;
-}
-
-/** Redis's object header (robj) and hash table entry sizes. */
-const OBJECT_HEADER = 16;
-const DICT_ENTRY = 24;
-
-/** Redis's accounting of a string value: integer-encoded, embedded (≤ 44 bytes) or raw. */
-function stringBytes(value: string): number {
-  if (value.length <= 20 && toInteger(value) !== undefined) return OBJECT_HEADER;
-  if (value.length <= 44) return allocationSize(OBJECT_HEADER + 3 + value.length + 1);
-  return OBJECT_HEADER + allocationSize(sdsHeader(value.length, false) + value.length + 1);
-}
-
-/** A value that can size itself (a data type may implement this; `samples` bounds the elements looked at). */
-interface SizedValue {
-  memoryUsage(samples: number): number;
-}
-
-function isSized(value: RedisObject): value is RedisObject & SizedValue {
-  return typeof (value as Partial<SizedValue>).memoryUsage === "function";
-}
-
-/**
- * MEMORY USAGE's estimate for one key, in Redis's own accounting so that tools comparing keys
- * (or comparing with Redis) see familiar figures: the key's string, the value (header plus its
- * bytes, rounded up to the allocator's size classes) and the hash table entry. A data type
- * that implements `memoryUsage(samples)` sizes its own values; otherwise only its header counts.
- */
-export function keyMemoryUsage(key: string, value: Value, samples: number): number {
-  const valueBytes = typeof value === "string" ? stringBytes(value) : isSized(value) ? value.memoryUsage(samples) : OBJECT_HEADER;
-  return valueBytes + allocationSize(sdsHeader(key.length, true) + key.length + 1) + DICT_ENTRY;
-}
 
 /** MEMORY USAGE key [SAMPLES count] — O(N) in the samples: the estimated bytes of a key and its value. */
 export const MEMORY_USAGE = {

@@ -3,7 +3,7 @@ import { createConsola } from "consola";
 import { defaultConfig } from "../../../src/config.ts";
 import { startServer, type RunningServer } from "../../../src/lib.ts";
 import { createCommandTable } from "../../../src/server/commands/index.ts";
-import { allocationSize } from "../../../src/server/commands/server.ts";
+import { allocationSize } from "../../../src/server/memory.ts";
 import { bytesToHuman, InstantaneousMetrics } from "../../../src/server/info.ts";
 import { LatencyMonitor } from "../../../src/server/latency.ts";
 import { Server } from "../../../src/server/server.ts";
