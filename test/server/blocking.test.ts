@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { defaultConfig, setParam } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
-import type { CommandContext, CommandSpec } from "../../src/server/command.ts";
+import type { CommandContext } from "../../src/server/command.ts";
 import { CommandTable } from "../../src/server/command.ts";
 import { ALL_COMMANDS } from "../../src/server/commands/index.ts";
 import type { Client } from "../../src/server/client.ts";

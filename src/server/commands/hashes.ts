@@ -9,7 +9,6 @@
  * Redis's keyspace hit/miss counting, the SCAN-family argument parsing and reply, and the count
  * argument of the RAND* commands.
  */
-import type { Value } from "../../store/keyspace.ts";
 import { globMatch } from "../../store/glob.ts";
 import { RedisHash, scanWindow, randomDistinctIndexes } from "../../store/types/hash.ts";
 import type { ReplyWriter } from "../../resp/writer.ts";
@@ -23,14 +22,6 @@ import { addLongDouble, formatLongDoubleHuman, parseLongDouble, type LongDouble 
 
 // ---------------------------------------------------------------------------------------------
 // Shared with the other collection commands.
-
-/** Redis's `lookupKeyRead`: the value at `key`, counted as a keyspace hit or miss (INFO stats). */
-export function lookupRead(ctx: CommandContext, key: string): Value | undefined {
-  const value = ctx.db.get(key);
-  if (value === undefined) ctx.server.stats.keyspaceMisses++;
-  else ctx.server.stats.keyspaceHits++;
-  return value;
-}
 
 /** Whether `arg` is the upper-case option `word`, compared ASCII case-insensitively. */
 export function isOption(arg: string, word: string): boolean {
@@ -141,7 +132,7 @@ export function pairCountTooLarge(text: string): boolean {
 
 /** A read lookup that insists on a hash: undefined when absent, WRONGTYPE for another type. */
 function readHash(ctx: CommandContext, key: string): RedisHash | undefined {
-  const value = lookupRead(ctx, key);
+  const value = ctx.server.lookupRead(ctx.db, key);
   if (value === undefined || value instanceof RedisHash) return value;
   throw new ReplyError(ERR_WRONGTYPE);
 }

@@ -4,8 +4,8 @@
  * introspection — INFO, SLOWLOG, LATENCY, MEMORY, TIME, LASTSAVE, DEBUG. (CONFIG is in
  * config.ts, COMMAND in introspection.ts.)
  */
-import { systemClock, type RedisObject, type Value } from "../../store/keyspace.ts";
-import { parseInteger, toInteger } from "../arguments.ts";
+import { systemClock } from "../../store/keyspace.ts";
+import { parseInteger } from "../arguments.ts";
 import { NO_KEYS, type CommandSpec } from "../command.ts";
 import { ERR_DEBUG_NOT_ALLOWED, ERR_SLOWLOG_COUNT, ERR_SUBCOMMAND_SYNTAX, ERR_SYNTAX, ReplyError } from "../errors.ts";
 import type { Client } from "../client.ts";

@@ -18,7 +18,7 @@ import { toInteger } from "../arguments.ts";
 import {
   ERR_SET_LIMIT_NEGATIVE, ERR_SET_MUST_BE_POSITIVE, ERR_SET_NUMKEYS, ERR_SET_TOO_MANY_KEYS, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError,
 } from "../errors.ts";
-import { isOption, lookupRead, parseRandomCount, parseScanCursor, parseScanOptions, replyEmptyScan, replyScan } from "./hashes.ts";
+import { isOption, parseRandomCount, parseScanCursor, parseScanOptions, replyEmptyScan, replyScan } from "./hashes.ts";
 
 /** Every key from the first argument on. */
 const ALL_KEYS = { first: 1, last: -1, step: 1 } as const;
@@ -28,7 +28,7 @@ const ALL_KEYS = { first: 1, last: -1, step: 1 } as const;
 
 /** A read lookup that insists on a set: undefined when absent, WRONGTYPE for another type. */
 function readSet(ctx: CommandContext, key: string): RedisSet | undefined {
-  const value = lookupRead(ctx, key);
+  const value = ctx.server.lookupRead(ctx.db, key);
   if (value === undefined || value instanceof RedisSet) return value;
   throw new ReplyError(ERR_WRONGTYPE);
 }

@@ -9,10 +9,8 @@
 import { List } from "../../../store/types/list.ts";
 import type { Db } from "../../../store/keyspace.ts";
 import type { ReplyWriter } from "../../../resp/writer.ts";
-import { toInteger } from "../../arguments.ts";
 import { parseTimeout } from "../../blocking.ts";
 import { NO_KEYS, type CommandContext, type CommandSpec } from "../../command.ts";
-import { ERR_NOT_INTEGER, ERR_SUBCOMMAND_SYNTAX, ERR_UNBLOCK_REASON, ReplyError } from "../../errors.ts";
 import { deleteIfEmpty, moveReply, numkeysIndexes, parseEnd, pop, popRangeWithKeyReply, writableList, type End } from "./helpers.ts";
 import { lmove, mpopFirst, parseMpop, type MpopArguments } from "./move.ts";
 

@@ -51,12 +51,8 @@ function aggregate(target: number, value: number, mode: Aggregate): number {
 
 /** A source key read as Redis does (a read lookup, sorted sets and sets only). */
 function lookupSource(ctx: CommandContext, key: string): Source {
-  const value: Value | undefined = ctx.db.get(key);
-  if (value === undefined) {
-    ctx.server.stats.keyspaceMisses++;
-    return { zset: undefined, set: undefined, size: 0, weight: 1 };
-  }
-  ctx.server.stats.keyspaceHits++;
+  const value: Value | undefined = ctx.server.lookupRead(ctx.db, key);
+  if (value === undefined) return { zset: undefined, set: undefined, size: 0, weight: 1 };
   if (value instanceof SortedSet) return { zset: value, set: undefined, size: value.size, weight: 1 };
   if (value instanceof RedisSet) return { zset: undefined, set: value, size: value.size, weight: 1 };
   throw new ReplyError(ERR_WRONGTYPE);

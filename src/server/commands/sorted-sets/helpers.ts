@@ -12,14 +12,9 @@ import { ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
 
 /** Redis's `lookupKeyRead` + `checkType`: the sorted set at `key`, undefined when absent. */
 export function readZset(ctx: CommandContext, key: string): SortedSet | undefined {
-  const value = ctx.db.get(key);
-  if (value === undefined) {
-    ctx.server.stats.keyspaceMisses++;
-    return undefined;
-  }
-  ctx.server.stats.keyspaceHits++;
-  if (!(value instanceof SortedSet)) throw new ReplyError(ERR_WRONGTYPE);
-  return value;
+  const value = ctx.server.lookupRead(ctx.db, key);
+  if (value === undefined || value instanceof SortedSet) return value;
+  throw new ReplyError(ERR_WRONGTYPE);
 }
 
 /** Redis's `lookupKeyWrite` + `checkType` (no hit/miss statistics). */

@@ -6,7 +6,7 @@
  */
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_ARITY, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
-import { EX, EXAT, expireTime, GET as GET_OPTION, KEEPTTL, lookupRead, NX, parseExtendedOptions, PERSIST, PX, PXAT, readString, XX } from "./helpers.ts";
+import { EX, EXAT, expireTime, GET as GET_OPTION, KEEPTTL, NX, parseExtendedOptions, PERSIST, PX, PXAT, readString, XX } from "./helpers.ts";
 
 /** GET key — O(1). */
 export const GET = {
@@ -16,15 +16,10 @@ export const GET = {
   keys: FIRST_KEY,
   categories: ["read", "string", "fast"],
   run(ctx, args) {
-    const value = ctx.db.get(args[1]!);
-    if (value === undefined) {
-      ctx.server.stats.keyspaceMisses++;
-      ctx.reply.null();
-      return;
-    }
-    ctx.server.stats.keyspaceHits++;
-    if (typeof value !== "string") throw new ReplyError(ERR_WRONGTYPE);
-    ctx.reply.bulk(value);
+    const value = ctx.server.lookupRead(ctx.db, args[1]!);
+    if (value === undefined) ctx.reply.null();
+    else if (typeof value !== "string") throw new ReplyError(ERR_WRONGTYPE);
+    else ctx.reply.bulk(value);
   },
 } satisfies CommandSpec;
 
@@ -179,7 +174,7 @@ export const MGET = {
     const reply = ctx.reply;
     reply.array(args.length - 1);
     for (let i = 1; i < args.length; i++) {
-      const value = lookupRead(ctx, args[i]!);
+      const value = ctx.server.lookupRead(ctx.db, args[i]!);
       if (typeof value === "string") reply.bulk(value);
       else reply.null();
     }

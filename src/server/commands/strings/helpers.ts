@@ -4,22 +4,13 @@
  * hits and misses, a write lookup does not), the type check, 64-bit integer arguments, the
  * string size limit, and the expire options of SET and GETEX with their exact validation.
  */
-import type { Value } from "../../../store/keyspace.ts";
 import { integerValue, LLONG_MAX } from "../../../store/types/string.ts";
 import type { CommandContext } from "../../command.ts";
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_STRING_TOO_LONG, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
 
-/** Redis's `lookupKeyRead`: the value at `key`, counted as a keyspace hit or miss. */
-export function lookupRead(ctx: CommandContext, key: string): Value | undefined {
-  const value = ctx.db.get(key);
-  if (value === undefined) ctx.server.stats.keyspaceMisses++;
-  else ctx.server.stats.keyspaceHits++;
-  return value;
-}
-
 /** A read lookup that insists on a string: undefined when absent, WRONGTYPE for another type. */
 export function readString(ctx: CommandContext, key: string): string | undefined {
-  const value = lookupRead(ctx, key);
+  const value = ctx.server.lookupRead(ctx.db, key);
   if (value !== undefined && typeof value !== "string") throw new ReplyError(ERR_WRONGTYPE);
   return value;
 }

@@ -6,7 +6,7 @@
  */
 import { type CommandSpec } from "../../command.ts";
 import { ERR_LCS_ALLOCATION, ERR_LCS_IDX_AND_LEN, ERR_LCS_MEMORY_LIMIT, ERR_LCS_NOT_STRINGS, ERR_SYNTAX, ReplyError } from "../../errors.ts";
-import { integerArgument, isOption, lookupRead } from "./helpers.ts";
+import { integerArgument, isOption } from "./helpers.ts";
 
 /** The LCS table: cell (i, j) holds the LCS length of a[0..i) and b[0..j), row-major. */
 function lcsTable(a: string, b: string): Uint32Array {
@@ -89,8 +89,8 @@ export const LCS = {
   keys: { first: 1, last: 2, step: 1 },
   categories: ["read", "string", "slow"],
   run(ctx, args) {
-    const first = lookupRead(ctx, args[1]!);
-    const second = lookupRead(ctx, args[2]!);
+    const first = ctx.server.lookupRead(ctx.db, args[1]!);
+    const second = ctx.server.lookupRead(ctx.db, args[2]!);
     if ((first !== undefined && typeof first !== "string") || (second !== undefined && typeof second !== "string")) {
       throw new ReplyError(ERR_LCS_NOT_STRINGS);
     }
