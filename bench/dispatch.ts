@@ -62,4 +62,5 @@ measure("SET", (i) => ["SET", key(i), "xxx"]);
 measure("GET", (i) => ["GET", key(i)]);
 measure("INCR", (i) => ["INCR", `counter:${i % 1000}`]);
 measure("PING", () => ["PING"]);
+measure("MSET", (i) => ["MSET", ...Array.from({ length: 10 }, (_, j) => [key((i + j * 7919) % keyspace), "xxx"]).flat()]);
 server.close();

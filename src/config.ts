@@ -10,6 +10,7 @@
 import { parse as parseToml } from "smol-toml";
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { formatNotifyFlags, INVALID_KEYSPACE_EVENTS, parseNotifyFlags } from "./server/notifications.ts";
 
 /** A bad file, key or value: the message names the source, key and reason, in one line. */
 export class ConfigError extends Error {}
@@ -39,6 +40,8 @@ export interface ParamSpec {
    * `ConfigError` whose message is Redis's reason (CONFIG SET shows it as is).
    */
   readonly normalize?: (value: ParamValue, previous: ParamValue) => ParamValue;
+  /** How CONFIG GET shows the value, when not as it is stored. */
+  readonly format?: (value: ParamValue) => string;
 }
 
 const MB = 1024 * 1024;
@@ -77,6 +80,15 @@ export function normalizeOutputLimits(value: ParamValue, previous: ParamValue): 
   return OUTPUT_CLASSES.map((clientClass) => `${clientClass} ${limits.get(clientClass) ?? "0 0 0"}`).join(" ");
 }
 
+/**
+ * Checks a `notify-keyspace-events` value. It is kept as given (every letter counts, even one
+ * Redis's canonical form does not show, as `n` beside `A`); CONFIG GET shows the canonical form.
+ */
+function checkKeyspaceEvents(value: ParamValue): ParamValue {
+  if (parseNotifyFlags(String(value)) === undefined) throw new ConfigError(INVALID_KEYSPACE_EVENTS);
+  return value;
+}
+
 /** C's `strtoll(text, &end, 10)` that must consume the whole text (an empty one reads as 0). */
 function wholeStrtoll(text: string): number | undefined {
   if (text === "") return 0;
@@ -102,11 +114,13 @@ export const PARAMS = {
   "proto-max-bulk-len": { kind: "memory", default: 512 * MB, min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "longest bulk string in a request" },
   "client-query-buffer-limit": { kind: "memory", default: 1024 * MB, min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "most bytes of unparsed request a client may hold; more closes it" },
   "client-output-buffer-limit": { kind: "string", default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", mutable: true, normalize: normalizeOutputLimits, doc: "per class: hard limit, soft limit, soft seconds (bytes; 0 = none), as Redis" },
+  "notify-keyspace-events": { kind: "string", default: "", mutable: true, normalize: checkKeyspaceEvents, format: (value) => formatNotifyFlags(parseNotifyFlags(String(value)) ?? 0), doc: "keyspace notifications to publish, as Redis's class letters (K, E, A, g, $, l, s, h, z, x, e, t, m, d, n); empty: none" },
   hz: { kind: "integer", default: 10, min: 0, max: INT_MAX, mutable: true, normalize: (value) => Math.min(HZ_MAX, Math.max(HZ_MIN, Number(value))), doc: "background tasks (active expiry, stats) per second; clamped to 1..500 as Redis does" },
   timeout: { kind: "integer", default: 0, min: 0, max: 2_147_483_647, mutable: true, doc: "close a client idle this many seconds; 0: never" },
   "slowlog-log-slower-than": { kind: "integer", default: 10000, min: -1, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "microseconds a command must take to enter the slow log; -1: off, 0: every command" },
   "slowlog-max-len": { kind: "integer", default: 128, min: 0, max: 2_147_483_647, mutable: true, doc: "entries the slow log keeps" },
   "latency-monitor-threshold": { kind: "integer", default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "milliseconds an event must take to be recorded by LATENCY; 0: off" },
+  "busy-reply-threshold": { kind: "integer", default: 5000, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "milliseconds a script or function may run before it is stopped as SCRIPT KILL would (nothing else is served meanwhile); 0: never" },
   "hash-max-listpack-entries": { kind: "integer", default: 512, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "a hash with more fields than this is a hashtable, else a listpack (OBJECT ENCODING)" },
   "hash-max-listpack-value": { kind: "integer", default: 64, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "a hash with a field or value longer than this is a hashtable" },
   "set-max-intset-entries": { kind: "integer", default: 512, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "a set of integers with more members than this is a hashtable, else an intset" },
@@ -289,6 +303,7 @@ export function formatParam(config: Config, name: string): string {
   if (!isParam(name)) return FIXED_PARAMS[name]?.() ?? "";
   const spec: ParamSpec = PARAMS[name];
   const value = config[name];
+  if (spec.format) return spec.format(value);
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (typeof value === "number") return spec.octal ? value.toString(8) : String(value);
   return value;

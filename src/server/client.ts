@@ -4,6 +4,8 @@
  * name, reply mode, and what CLIENT LIST and INFO report about it. The socket and its buffers are
  * the handler's; this is what commands may read and change.
  */
+import type { Subscriptions } from "./pubsub.ts";
+import type { Transaction, WatchedKey } from "./transactions.ts";
 
 /** One client session. */
 export class Client {
@@ -40,6 +42,19 @@ export class Client {
    * timeout had passed at once. Set by whoever runs such a batch.
    */
   denyBlocking = false;
+  /**
+   * MULTI is open or the client is subscribed (pub/sub): the dispatcher looks closer at each of its
+   * commands (to queue it, or refuse it). Every other client costs the dispatcher this one check.
+   */
+  restricted = false;
+  /** The open MULTI: commands queued for EXEC (transactions.ts). */
+  multi: Transaction | undefined = undefined;
+  /** WATCHed keys, in the order watched (transactions.ts). */
+  watched: WatchedKey[] = [];
+  /** A watched key was touched: the next EXEC fails (CLIENT LIST's `d`). */
+  dirtyCas = false;
+  /** Channels, patterns and shard channels subscribed to; undefined when none (pubsub.ts). */
+  subscriptions: Subscriptions | undefined = undefined;
   /** The command CLIENT PAUSE held back; it runs first when the pause ends. */
   postponed: string[] | undefined;
   /** Milliseconds since the epoch. */

@@ -134,3 +134,60 @@ export const ERR_LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 export const ERR_LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
 export const ERR_NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0";
 export const ERR_COUNT_NOT_POSITIVE = "ERR count should be greater than 0";
+/** SORT and SORT_RO (commands/sort.ts). */
+export const ERR_SORT_SCORES = "ERR One or more scores can't be converted into double";
+/** Transactions (commands/transactions.ts, the dispatcher). */
+export const ERR_MULTI_NESTED = "ERR MULTI calls can not be nested";
+export const ERR_EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI";
+export const ERR_DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI";
+export const ERR_WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed";
+export const ERR_NO_MULTI = "ERR Command not allowed inside a transaction";
+export const ERR_EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
+/** A refused EXEC: `EXECABORT Transaction discarded because of: <reason>`. */
+export const ERR_EXECABORT_BECAUSE = (reason: string) => `EXECABORT Transaction discarded because of: ${reason}`;
+/** Pub/sub (commands/pubsub.ts, the dispatcher): a command refused in RESP2 subscriber mode. */
+export const ERR_PUBSUB_CONTEXT = (command: string) =>
+  `ERR Can't execute '${command}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+/** `ERR SUBSCRIBE isn't allowed for a DENY BLOCKING client` (inside a script). */
+export const ERR_SUBSCRIBE_DENY_BLOCKING = (command: string) => `ERR ${command} isn't allowed for a DENY BLOCKING client`;
+/** Scripting and functions (commands/scripting.ts, commands/functions.ts, scripting/). */
+export const ERR_NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+export const ERR_NOTBUSY = "NOTBUSY No scripts in execution right now.";
+export const ERR_NUMKEYS_NEGATIVE = "ERR Number of keys can't be negative";
+export const ERR_NUMKEYS_GREATER = "ERR Number of keys can't be greater than number of args";
+export const ERR_FCALL_NUMKEYS = "ERR Bad number of keys provided";
+export const ERR_SCRIPT_FLUSH_OPTION = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+export const ERR_SCRIPT_DEBUG_OPTION = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+export const ERR_SCRIPT_DEBUG_UNSUPPORTED = "ERR SCRIPT DEBUG YES/SYNC is not supported: bunredis has no Lua debugger";
+export const ERR_RO_SCRIPT_WITH_WRITE_FLAG = "ERR Can not execute a script with write flag using *_ro command.";
+export const ERR_FUNCTION_NOT_FOUND = "ERR Function not found";
+export const ERR_FUNCTION_FLUSH_OPTION = "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+export const ERR_FUNCTION_RESTORE_POLICY = "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+export const ERR_FUNCTION_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
+export const ERR_FUNCTION_LIBRARY_NAME_MISSING = "ERR library name argument was not given";
+export const ERR_LIBRARY_NOT_FOUND = "ERR Library not found";
+/** `ERR Unknown argument x` (FUNCTION LIST, FUNCTION LOAD). */
+export const ERR_FUNCTION_UNKNOWN_ARGUMENT = (argument: string) => `ERR Unknown argument ${argument}`;
+/** `ERR Unknown option given: x` (FUNCTION LOAD). */
+export const ERR_FUNCTION_UNKNOWN_OPTION = (option: string) => `ERR Unknown option given: ${option}`;
+/** EVAL's shebang (`#!lua flags=...`) and FUNCTION LOAD's metadata (`#!lua name=...`). */
+export const ERR_SHEBANG_INVALID = "ERR Invalid script shebang";
+export const ERR_SHEBANG_ENGINE_INVALID = "ERR Invalid engine in script shebang";
+export const ERR_SHEBANG_ENGINE = (engine: string) => `ERR Unexpected engine in script shebang: ${engine}`;
+export const ERR_SHEBANG_OPTION = (option: string) => `ERR Unknown lua shebang option: ${option}`;
+export const ERR_SHEBANG_FLAG = (flag: string) => `ERR Unexpected flag in script shebang: ${flag}`;
+export const ERR_SCRIPT_COMPILE = (message: string) => `ERR Error compiling script (new function): ${message}`;
+export const ERR_LIBRARY_METADATA_MISSING = "ERR Missing library metadata";
+export const ERR_LIBRARY_METADATA_INVALID = "ERR Invalid library metadata";
+export const ERR_LIBRARY_NAME_TWICE = "ERR Invalid metadata value, name argument was given multiple times";
+export const ERR_LIBRARY_METADATA_VALUE = (part: string) => `ERR Invalid metadata value given: ${part}`;
+export const ERR_LIBRARY_NAME_MISSING = "ERR Library name was not given";
+export const ERR_LIBRARY_NAME_INVALID = "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+export const ERR_LIBRARY_ENGINE = (engine: string) => `ERR Engine '${engine}' not found`;
+export const ERR_LIBRARY_EXISTS = (name: string) => `ERR Library '${name}' already exists`;
+/** FUNCTION RESTORE's collision (no quotes, unlike LOAD's). */
+export const ERR_LIBRARY_EXISTS_RESTORE = (name: string) => `ERR Library ${name} already exists`;
+export const ERR_FUNCTION_EXISTS = (name: string) => `ERR Function ${name} already exists`;
+export const ERR_FUNCTION_COMPILE = (message: string) => `ERR Error compiling function: ${message}`;
+export const ERR_FUNCTION_REGISTER = (message: string) => `ERR Error registering functions: ${message}`;
+export const ERR_NO_FUNCTIONS = "ERR No functions registered";

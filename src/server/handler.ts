@@ -22,13 +22,28 @@ export interface RedisConnection extends Connection {
   readonly handle: ClientHandle;
   /** No more requests are read (closing after the last reply, or shutting down). */
   closing: boolean;
+  /** When the queued output went over the soft limit (unix seconds, as Redis); 0 while under it. */
+  softLimitSince: number;
+}
+
+/** One client class's output limits: bytes (0 = none) and how long the soft one may be exceeded. */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+
+/** A class's limits in a `client-output-buffer-limit` setting (`class hard soft seconds ...`). */
+export function outputLimit(setting: string, clientClass: "normal" | "pubsub"): OutputLimit {
+  const words = setting.trim().split(/\s+/);
+  const at = words.indexOf(clientClass);
+  if (at < 0) return { hard: 0, soft: 0, softSeconds: 0 };
+  return { hard: Number(words[at + 1]) || 0, soft: Number(words[at + 2]) || 0, softSeconds: Number(words[at + 3]) || 0 };
 }
 
 /** The `normal` class's hard limit in a `client-output-buffer-limit` setting (bytes; 0 = none). */
 export function normalHardLimit(setting: string): number {
-  const words = setting.trim().split(/\s+/);
-  const at = words.indexOf("normal");
-  return at >= 0 ? Number(words[at + 1]) || 0 : 0;
+  return outputLimit(setting, "normal").hard;
 }
 
 /** The Redis application on the transport. */
@@ -36,9 +51,10 @@ export class RedisHandler implements Handler<RedisConnection> {
   /** One writer for every connection: a batch is built and sent before the next event runs. */
   private readonly reply = new ReplyWriter();
   private readonly parserLimits;
-  /** The setting `outputLimit` was parsed from, so it is parsed again only when it changes. */
+  /** The setting the limits were parsed from, so they are parsed again only when it changes. */
   private outputLimitSetting = "";
-  private outputLimit = 0;
+  private normalLimit: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
+  private pubsubLimit: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
 
   constructor(
     private readonly server: Server,
@@ -77,7 +93,7 @@ export class RedisHandler implements Handler<RedisConnection> {
       outputBytes: () => outbox.pending,
       resume: () => this.resume(socket),
     };
-    socket.data = { outbox, parser, client, handle, closing: false };
+    socket.data = { outbox, parser, client, handle, closing: false, softLimitSince: 0 };
     server.clients.set(client.id, handle);
     server.stats.connectionsReceived++;
   }
@@ -156,18 +172,36 @@ export class RedisHandler implements Handler<RedisConnection> {
     this.checkOutputLimit(socket);
   }
 
-  /** Closes a client whose unsent replies pass the `normal` hard limit of client-output-buffer-limit. */
+  /**
+   * Closes a client whose unsent output passes its class's limits in client-output-buffer-limit
+   * (Redis's checkClientOutputBufferLimits): the hard limit at once, the soft limit once it has
+   * been passed for its seconds without a break. A subscriber is of the `pubsub` class, so a slow
+   * one is cut off without holding up the publisher or the other subscribers.
+   */
   private checkOutputLimit(socket: Socket<RedisConnection>): void {
     const setting = this.server.config["client-output-buffer-limit"];
     if (setting !== this.outputLimitSetting) {
       this.outputLimitSetting = setting;
-      this.outputLimit = normalHardLimit(setting);
+      this.normalLimit = outputLimit(setting, "normal");
+      this.pubsubLimit = outputLimit(setting, "pubsub");
     }
-    const limit = this.outputLimit;
-    const pending = socket.data.outbox.pending;
-    if (limit > 0 && pending > limit) {
-      this.log.warn(`closing client ${socket.data.client.address} for overcoming of output buffer limits (${pending} bytes queued)`);
-      socket.data.outbox.clear();
+    const connection = socket.data;
+    const limit = connection.client.subscriptions !== undefined ? this.pubsubLimit : this.normalLimit;
+    const pending = connection.outbox.pending;
+    let over = limit.hard > 0 && pending > limit.hard;
+    if (!over && limit.soft > 0) {
+      if (pending <= limit.soft) connection.softLimitSince = 0;
+      else {
+        // Whole seconds, as Redis's server.unixtime: over once more than softSeconds have passed.
+        const now = Math.floor(this.server.clock.now() / 1000);
+        if (connection.softLimitSince === 0) connection.softLimitSince = now;
+        else over = now - connection.softLimitSince > limit.softSeconds;
+      }
+    }
+    if (over) {
+      this.log.warn(`closing client ${connection.client.address} for overcoming of output buffer limits (${pending} bytes queued)`);
+      this.server.forgetClient(connection.handle);
+      connection.outbox.clear();
       socket.terminate();
     }
   }

@@ -12,9 +12,13 @@ import type { LogLevelName } from "../log.ts";
 import { Blocking } from "./blocking.ts";
 import type { Client } from "./client.ts";
 import { arityMatches, CommandTable, type CommandContext, type CommandSpec } from "./command.ts";
-import { ERR_ARITY, ERR_NOAUTH, ERR_UNKNOWN_SUBCOMMAND, ReplyError, unknownCommand } from "./errors.ts";
+import { ERR_ARITY, ERR_EXECABORT_BECAUSE, ERR_NO_MULTI, ERR_NOAUTH, ERR_PUBSUB_CONTEXT, ERR_UNKNOWN_SUBCOMMAND, ReplyError, unknownCommand } from "./errors.ts";
 import { InstantaneousMetrics, METRIC_PERIOD_MS, usedMemory } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
+import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from "./notifications.ts";
+import { PubSub } from "./pubsub.ts";
+import { Scripting } from "./scripting/index.ts";
+import { discardTransaction, queueCommand, Watches } from "./transactions.ts";
 
 /** What the server can do to a connection it does not own the socket of (CLIENT KILL, MONITOR). */
 export interface ClientHandle {
@@ -94,6 +98,17 @@ export class Server {
   readonly slowlog: SlowlogEntry[] = [];
   /** Clients blocked on keys (BLPOP & co), and the serving of them when keys get data. */
   readonly blocking: Blocking = new Blocking(this);
+  /** EVAL scripts and function libraries, with their Lua states (created on first use). */
+  readonly scripting: Scripting = new Scripting(this);
+  /** Channels, patterns and their subscribers; message delivery. */
+  readonly pubsub: PubSub = new PubSub(this);
+  /** Keys clients WATCH. */
+  readonly watches = new Watches();
+  /** `notify-keyspace-events` as class bits; 0 (the default) makes a notification one check. */
+  notifyFlags = 0;
+  /** The client whose command is running now and its reply writer (messages to itself go there). */
+  runningClient: Client | undefined = undefined;
+  runningReply: ReplyWriter | undefined = undefined;
   slowlogNextId = 0;
   /** CLIENT PAUSE is in effect: the dispatcher's one check for it. */
   paused = false;
@@ -143,10 +158,14 @@ export class Server {
     readonly shutdown: (request: ShutdownRequest) => void,
   ) {
     this.keyspace = new Keyspace(config.databases, clock, {
-      expired: () => {
+      expired: (db, key) => {
         this.stats.expiredKeys++;
+        this.keyRemoved(db, key, "expired", NOTIFY_EXPIRED);
       },
+      keyChanged: (db, key, event, type) => this.keyChanged(db, key, event, type),
+      created: (db, key) => this.notifyKeyspaceEvent(db, key, "new", NOTIFY_NEW),
     });
+    this.applyNotifyConfig();
     this.startedAt = clock.now();
     this.runId = [...crypto.getRandomValues(new Uint8Array(20))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
     this.replicationId = [...crypto.getRandomValues(new Uint8Array(20))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
@@ -180,6 +199,51 @@ export class Server {
     this.monitors.delete(handle);
     this.postponed.delete(handle);
     this.blocking.forget(handle.client);
+    if (handle.client.restricted) this.pubsub.unsubscribeAll(handle);
+    discardTransaction(handle.client, this.watches);
+  }
+
+  /**
+   * A command changed `key` of `db` (Redis's signalModifiedKey and notifyKeyspaceEvent together):
+   * its watchers' EXEC will fail, the `event` notification of class `type` is published, and the
+   * change counts for INFO's rdb_changes_since_last_save. Commands reach it through `Db.keyChanged`.
+   */
+  keyChanged(db: Db, key: string, event: string, type: number): void {
+    if (this.watches.active) this.watches.touch(db, key);
+    if (this.notifyFlags !== 0) this.notifyKeyspaceEvent(db, key, event, type);
+    this.dirty++;
+  }
+
+  /**
+   * `key` of `db` was removed by the server itself (`expired`, `evicted`): as `keyChanged`, but not
+   * counted as a change to save, as in Redis (the removal is propagated as a DEL instead).
+   */
+  keyRemoved(db: Db, key: string, event: string, type: number): void {
+    if (this.watches.active) this.watches.touch(db, key);
+    if (this.notifyFlags !== 0) this.notifyKeyspaceEvent(db, key, event, type);
+  }
+
+  /**
+   * Publishes the keyspace notification `event` of class `type` about `key` of `db` when the
+   * `notify-keyspace-events` setting asks for that class: on `__keyspace@<db>__:<key>` (K) and on
+   * `__keyevent@<db>__:<event>` (E), as Redis's notifyKeyspaceEvent.
+   */
+  notifyKeyspaceEvent(db: Db, key: string, event: string, type: number): void {
+    const flags = this.notifyFlags;
+    if ((flags & type) === 0 || !this.pubsub.listening) return;
+    if (flags & NOTIFY_KEYSPACE) this.pubsub.publish(`__keyspace@${db.id}__:${key}`, event);
+    if (flags & NOTIFY_KEYEVENT) this.pubsub.publish(`__keyevent@${db.id}__:${event}`, key);
+  }
+
+  /** Reads `notify-keyspace-events` into `notifyFlags` (at start and when CONFIG SET changes it). */
+  applyNotifyConfig(): void {
+    let flags = parseNotifyFlags(this.config["notify-keyspace-events"]) ?? 0;
+    // Without K or E nothing is published, whatever the classes.
+    if ((flags & (NOTIFY_KEYSPACE | NOTIFY_KEYEVENT)) === 0) flags = 0;
+    this.notifyFlags = flags;
+    // New keys are only looked for while someone may hear of them: `Db.set` pays nothing else.
+    const reportNewKeys = (flags & NOTIFY_NEW) !== 0;
+    for (const db of this.keyspace.dbs) db.reportNewKeys = reportNewKeys;
   }
 
   /**
@@ -223,13 +287,17 @@ export class Server {
 
   /**
    * Reads `key` for a read command, counting a keyspace hit or miss (INFO's keyspace_hits and
-   * keyspace_misses) as Redis's lookupKeyRead does. Read commands call this instead of `db.get`;
-   * writes and introspection that Redis does not count (OBJECT, TTL's...) keep using `db.get`.
+   * keyspace_misses) as Redis's lookupKeyRead does, and announcing a miss (`keymiss`, class m).
+   * Read commands call this instead of `db.get`; writes and introspection that Redis does not
+   * count (OBJECT...) keep using `db.get`. Without `touch` it is Redis's LOOKUP_NOTOUCH (EXISTS,
+   * TYPE, TTL): counted, but the key's access time stays.
    */
-  lookupRead(db: Db, key: string): Value | undefined {
-    const value = db.get(key);
-    if (value === undefined) this.stats.keyspaceMisses++;
-    else this.stats.keyspaceHits++;
+  lookupRead(db: Db, key: string, touch = true): Value | undefined {
+    const value = touch ? db.get(key) : db.peek(key);
+    if (value === undefined) {
+      this.stats.keyspaceMisses++;
+      if (this.notifyFlags !== 0) this.notifyKeyspaceEvent(db, key, "keymiss", NOTIFY_KEY_MISS);
+    } else this.stats.keyspaceHits++;
     return value;
   }
 
@@ -290,7 +358,9 @@ export class Server {
 
   /** Holds `args` back if the pause covers it (every command, or writes); true when held. */
   private postpone(client: Client, spec: CommandSpec, args: string[]): boolean {
-    if (!this.pauseAll && !spec.flags.includes("write") && !spec.flags.includes("may_replicate")) return false;
+    // EXEC counts as a write when it would run one (Redis's is_may_replicate_command).
+    const writes = spec.flags.includes("write") || spec.flags.includes("may_replicate") || (spec.name === "exec" && client.multi?.writes === true);
+    if (!this.pauseAll && !writes) return false;
     const handle = this.clients.get(client.id);
     if (!handle) return false;
     client.blocked = true;
@@ -310,7 +380,7 @@ export class Server {
       const sub = spec.subcommands[args[1]!.toLowerCase()];
       if (!sub) {
         client.lastCommand = "NULL";
-        this.reject(reply, ERR_UNKNOWN_SUBCOMMAND(args[1]!, spec.name));
+        this.reject(client, reply, ERR_UNKNOWN_SUBCOMMAND(args[1]!, spec.name));
         return this.afterReply(client, reply, mark);
       }
       spec = sub;
@@ -318,23 +388,57 @@ export class Server {
     // Set before running, as Redis does at lookup: CLIENT LIST shows itself as `cmd=client|list`.
     client.lastCommand = spec ? spec.name : "NULL";
     if (!spec) {
-      this.reject(reply, unknownCommand(args));
+      this.reject(client, reply, unknownCommand(args));
     } else if (!arityMatches(spec, args.length)) {
-      this.reject(reply, ERR_ARITY(spec.name), spec);
+      this.reject(client, reply, ERR_ARITY(spec.name), spec);
     } else if (!client.authenticated && !spec.flags.includes("no_auth")) {
-      this.reject(reply, ERR_NOAUTH, spec);
+      this.reject(client, reply, ERR_NOAUTH, spec);
+    } else if (client.restricted && this.refuse(client, spec, reply)) {
+      // refused: not allowed inside MULTI, or in RESP2 pub/sub mode
     } else if (this.paused && this.postpone(client, spec, args)) {
       return; // runs (and replies, and moves REPLY SKIP along) when the pause ends
+    } else if (client.restricted && client.multi !== undefined && !RUN_IN_MULTI.has(spec.name)) {
+      queueCommand(client, spec, args);
+      reply.simple("QUEUED");
     } else {
       this.run(spec, client, args, reply);
     }
     this.afterReply(client, reply, mark);
   }
 
+  /**
+   * The checks for a client in MULTI or in pub/sub mode, in Redis's order: a no_multi command
+   * inside MULTI, and in RESP2 pub/sub mode anything but (un)subscribing, PING, QUIT and RESET,
+   * are refused (true, with the error written).
+   */
+  private refuse(client: Client, spec: CommandSpec, reply: ReplyWriter): boolean {
+    if (client.multi !== undefined && spec.flags.includes("no_multi")) {
+      this.reject(client, reply, ERR_NO_MULTI, spec);
+      return true;
+    }
+    if (client.subscriptions !== undefined && client.protocol === 2 && !ALLOWED_IN_PUBSUB.has(spec.name)) {
+      this.reject(client, reply, ERR_PUBSUB_CONTEXT(spec.name), spec);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Runs `spec` for `client` without the dispatcher's checks, with statistics, slow log and
+   * MONITOR: EXEC runs its queued commands through this.
+   */
+  call(spec: CommandSpec, client: Client, args: string[], reply: ReplyWriter): void {
+    this.run(spec, client, args, reply);
+  }
+
   private run(spec: CommandSpec, client: Client, args: string[], reply: ReplyWriter): void {
     const ctx: CommandContext = { server: this, client, db: this.keyspace.dbs[client.db]!, reply };
     const start = performance.now();
     let failed = false;
+    const outerClient = this.runningClient;
+    const outerReply = this.runningReply;
+    this.runningClient = client;
+    this.runningReply = reply;
     try {
       spec.run!(ctx, args);
     } catch (error) {
@@ -349,6 +453,8 @@ export class Server {
         reply.error(text);
       }
     }
+    this.runningClient = outerClient;
+    this.runningReply = outerReply;
     const micros = Math.round((performance.now() - start) * 1000);
     const stats = this.commandStats(spec);
     stats.calls++;
@@ -369,9 +475,18 @@ export class Server {
     }
   }
 
-  /** A command refused before it ran (unknown, arity, auth): counted as Redis counts it. */
-  private reject(reply: ReplyWriter, text: string, spec?: CommandSpec): void {
+  /**
+   * A command refused before it ran (unknown, arity, auth...): counted as Redis counts it. Inside
+   * MULTI it aborts the transaction (EXEC will answer EXECABORT); a refused EXEC ends the
+   * transaction at once, answering EXECABORT with the reason (Redis's rejectCommand).
+   */
+  private reject(client: Client, reply: ReplyWriter, text: string, spec?: CommandSpec): void {
     if (spec) this.commandStats(spec).rejectedCalls++;
+    if (client.multi !== undefined) client.multi.aborted = true;
+    if (spec?.name === "exec") {
+      discardTransaction(client, this.watches);
+      text = ERR_EXECABORT_BECAUSE(text.startsWith("ERR ") ? text.slice(4) : text);
+    }
     this.countError(text);
     reply.error(text);
   }
@@ -412,9 +527,10 @@ export class Server {
 
   /**
    * MONITOR's line for one command: `+1700000000.123456 [0 127.0.0.1:5555] "SET" "k" "v"`, sent
-   * after the command ran (so SELECT shows its new db and AUTH its redacted arguments).
+   * after the command ran (so SELECT shows its new db and AUTH its redacted arguments). EVAL and
+   * FCALL (skip_monitor) call it themselves before they run, so their line precedes their commands'.
    */
-  private feedMonitors(client: Client, args: string[], reply: ReplyWriter): void {
+  feedMonitors(client: Client, args: string[], reply: ReplyWriter): void {
     const now = this.clock.now();
     const time = `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, "0")}`;
     const from = client.unixSocket ? `unix:${this.config.unixsocket}` : client.address;
@@ -428,6 +544,12 @@ export class Server {
     }
   }
 }
+
+/** Commands a client in MULTI runs at once instead of queueing them. */
+const RUN_IN_MULTI: ReadonlySet<string> = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+/** The only commands a RESP2 client in pub/sub mode may run. */
+const ALLOWED_IN_PUBSUB: ReadonlySet<string> = new Set(["ping", "subscribe", "ssubscribe", "unsubscribe", "sunsubscribe", "psubscribe", "punsubscribe", "quit", "reset"]);
 
 /** Redis's `sdscatrepr`: a double-quoted string with C escapes for non-printable bytes. */
 export function quoteArg(arg: string): string {

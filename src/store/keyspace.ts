@@ -42,10 +42,14 @@ export function copyValue(value: Value): Value {
   return typeof value === "string" ? value : value.copy();
 }
 
-/** What the keyspace reports to the server: expired keys (for stats and notifications). */
+/** What the keyspace reports to the server: expired keys (for stats and notifications), and changes. */
 export interface KeyspaceEvents {
   /** A key was removed because its time ran out (lazily or by the active cycle). */
   expired(db: Db, key: string): void;
+  /** A command changed `key` (`Db.keyChanged`): WATCH, keyspace notifications, the dirty count. */
+  keyChanged?(db: Db, key: string, event: string, type: number): void;
+  /** `set` created `key` (only while `reportNewKeys` is on): the `new` notification. */
+  created?(db: Db, key: string): void;
 }
 
 /**
@@ -84,6 +88,8 @@ export interface KeyListener {
 export class Db {
   /** Set by the blocking framework while clients wait on keys of this database. */
   keyListener: KeyListener | undefined = undefined;
+  /** `set` reports the keys it creates (`KeyspaceEvents.created`); on only while someone wants them. */
+  reportNewKeys = false;
   /**
    * Key -> value. Iteration order is insertion order, which SCAN relies on. Replaced only by
    * `swapWith`; everything else mutates it in place.
@@ -95,6 +101,8 @@ export class Db {
   private farExpires = new Map<string, bigint>();
   /** Key -> last access in LRU-clock seconds (Redis keeps this in each object's header). */
   private accessed = new Map<string, number>();
+  /** Where eviction's sampling continues in `dict` and in `expires`. */
+  private sampleCursors: [Iterator<string> | undefined, Iterator<string> | undefined] = [undefined, undefined];
   /** Where the active expiry cycle continues in `expires`. */
   private expireCursor: Iterator<[string, number]> | undefined;
   /** Live SCAN iterators over `dict`. */
@@ -145,11 +153,21 @@ export class Db {
 
   /** Stores `value` at `key`; drops any expiry unless `keepTtl`. Counts as an access. */
   set(key: string, value: Value, keepTtl = false): void {
+    if (this.reportNewKeys && !this.dict.has(key)) this.events.created?.(this, key);
     this.dict.set(key, value);
     const now = this.lru.seconds;
     if (this.accessed.get(key) !== now) this.accessed.set(key, now);
     if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key) && this.farExpires.size !== 0) this.farExpires.delete(key);
     if (this.keyListener !== undefined) this.keyListener.keySet(this, key);
+  }
+
+  /**
+   * A command changed `key` (Redis's signalModifiedKey + notifyKeyspaceEvent): `event` is the
+   * notification's name (`set`, `lpush`, `del`...), `type` its class bit. Write commands call it
+   * where Redis does; the server behind `KeyspaceEvents` does the rest (WATCH, notifications).
+   */
+  keyChanged(key: string, event: string, type: number): void {
+    this.events.keyChanged?.(this, key, event, type);
   }
 
   /** Removes `key`; returns whether it existed (an expired key did not). */
@@ -221,6 +239,7 @@ export class Db {
     this.farExpires.clear();
     this.accessed.clear();
     this.expireCursor = undefined;
+    this.sampleCursors = [undefined, undefined];
     this.scans.clear();
     this.scanning.delete(this);
   }
@@ -234,6 +253,8 @@ export class Db {
     [this.scans, other.scans] = [other.scans, this.scans];
     [this.removals, other.removals] = [other.removals, this.removals];
     this.expireCursor = other.expireCursor = undefined;
+    this.sampleCursors = [undefined, undefined];
+    other.sampleCursors = [undefined, undefined];
     for (const db of [this, other]) {
       if (db.scans.size === 0) db.scanning.delete(db);
       else db.scanning.add(db);
@@ -258,6 +279,30 @@ export class Db {
     if (this.expires.size === 0) return false;
     const when = this.expires.get(key);
     return when !== undefined && when < this.clock.now();
+  }
+
+  /**
+   * Up to `count` keys (only keys with an expiry when `volatile`), continuing where the last call
+   * stopped: eviction's sample. Redis samples random buckets; a rolling walk costs O(count) and
+   * reaches every key in turn.
+   */
+  sampleKeys(count: number, volatile: boolean): string[] {
+    const source = volatile ? this.expires : this.dict;
+    const which = volatile ? 1 : 0;
+    const keys: string[] = [];
+    if (source.size === 0) return keys;
+    for (let wrapped = false; keys.length < count; ) {
+      const cursor = (this.sampleCursors[which] ??= source.keys());
+      const next = cursor.next();
+      if (next.done) {
+        this.sampleCursors[which] = undefined;
+        if (wrapped) break;
+        wrapped = true;
+        continue;
+      }
+      keys.push(next.value);
+    }
+    return keys;
   }
 
   /** Removes `key` if its time has come; returns whether it did. */

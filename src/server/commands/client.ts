@@ -54,19 +54,19 @@ function parseClientType(name: string): ClientType {
   }
 }
 
-/**
- * The type of a connected client. Every client is `normal` until pub/sub exists (a subscribed
- * client is `pubsub`); MONITOR clients are `normal` too, as in Redis.
- */
-export function clientType(_client: Client): ClientType {
-  return "normal";
+/** The type of a connected client: `pubsub` while subscribed, else `normal` (MONITOR clients too, as in Redis). */
+export function clientType(client: Client): ClientType {
+  return client.subscriptions !== undefined ? "pubsub" : "normal";
 }
 
 /** CLIENT LIST's `flags=`: Redis's letters, in Redis's order; `N` for none. */
 function clientFlags(client: Client): string {
   let flags = "";
   if (client.monitor) flags += "O";
+  if (client.subscriptions !== undefined) flags += "P";
+  if (client.multi !== undefined) flags += "x";
   if (client.blocked) flags += "b";
+  if (client.dirtyCas) flags += "d";
   if (client.closeAfterReply) flags += "c";
   if (client.unixSocket) flags += "U";
   if (client.noEvict) flags += "e";
@@ -91,11 +91,14 @@ export function clientInfoLine(server: Server, handle: ClientHandle, running?: r
   const argv = running ?? client.postponed;
   let argvMem = 0;
   if (argv) for (const arg of argv) argvMem += arg.length;
+  const subscriptions = client.subscriptions;
+  const multiMem = client.multi?.bytes ?? 0;
   let line =
     `id=${client.id} addr=${client.address} laddr=${client.localAddress} fd=${client.fd} name=${client.name}` +
-    ` age=${age} idle=${idle} flags=${clientFlags(client)} db=${client.db} sub=0 psub=0 ssub=0 multi=-1` +
-    ` qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=0 rbs=0 rbp=0 obl=0 oll=${omem > 0 ? 1 : 0}` +
-    ` omem=${omem} tot-mem=${qbuf + argvMem + omem} events=${omem > 0 ? "rw" : "r"} cmd=${client.lastCommand}` +
+    ` age=${age} idle=${idle} flags=${clientFlags(client)} db=${client.db} sub=${subscriptions?.channels.size ?? 0}` +
+    ` psub=${subscriptions?.patterns.size ?? 0} ssub=${subscriptions?.shardChannels.size ?? 0} multi=${client.multi?.commands.length ?? -1}` +
+    ` qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} multi-mem=${multiMem} rbs=0 rbp=0 obl=0 oll=${omem > 0 ? 1 : 0}` +
+    ` omem=${omem} tot-mem=${qbuf + argvMem + multiMem + omem} events=${omem > 0 ? "rw" : "r"} cmd=${client.lastCommand}` +
     ` user=default redir=-1 resp=${client.protocol}`;
   if (client.libName !== "" || client.libVersion !== "") line += ` lib-name=${client.libName} lib-ver=${client.libVersion}`;
   return line;

@@ -47,6 +47,7 @@ export const CONFIG_GET = {
 /** Applies the run-time effect of a parameter that changed (others are read where they are used). */
 function applyEffect(server: Server, name: ParamName): void {
   if (name === "loglevel") server.applyLogLevel(server.config.loglevel as LogLevelName);
+  else if (name === "notify-keyspace-events") server.applyNotifyConfig();
 }
 
 /**

@@ -7,6 +7,7 @@ import { ERR_AUTH_NOT_CONFIGURED, ERR_CLIENT_NAME, ERR_DB_INDEX, ERR_HELLO_NOAUT
 import { parseInteger } from "../arguments.ts";
 import { REDIS_VERSION } from "../version.ts";
 import type { Client } from "../client.ts";
+import { discardTransaction } from "../transactions.ts";
 
 /** Whether `username`/`password` authenticate as the default user (the only user before ACL). */
 function passwordMatches(ctx: CommandContext, username: string, password: string): boolean {
@@ -49,18 +50,26 @@ function resetClient(ctx: CommandContext, client: Client): void {
     const handle = ctx.server.clients.get(client.id);
     if (handle) ctx.server.monitors.delete(handle);
   }
+  // Out of MULTI (the queue dropped), no watched keys, no subscriptions (and no replies for them).
+  discardTransaction(client, ctx.server.watches);
+  const handle = ctx.server.clients.get(client.id);
+  if (handle && client.subscriptions !== undefined) ctx.server.pubsub.unsubscribeAll(handle);
 }
 
-/** PING [message] — O(1). In RESP2 subscriber mode Redis answers with an array; that comes with pub/sub. */
+/** PING [message] — O(1). A RESP2 subscriber gets `["pong", message or ""]`, as a push would be. */
 export const PING = {
   name: "ping",
   arity: -1,
   flags: ["fast", "sentinel"],
   keys: NO_KEYS,
   categories: ["fast", "connection"],
-  run({ reply }, args) {
+  run({ client, reply }, args) {
     if (args.length > 2) throw new ReplyError("ERR wrong number of arguments for 'ping' command");
-    if (args.length === 2) reply.bulk(args[1]!);
+    if (client.subscriptions !== undefined && reply.protocol === 2) {
+      reply.array(2);
+      reply.bulk("pong");
+      reply.bulk(args.length === 2 ? args[1]! : "");
+    } else if (args.length === 2) reply.bulk(args[1]!);
     else reply.simple("PONG");
   },
 } satisfies CommandSpec;

@@ -19,6 +19,7 @@ import {
   ERR_INCREMENT_NAN, ERR_INVALID_CURSOR, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError,
 } from "../errors.ts";
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble, type LongDouble } from "./strings/long-double.ts";
+import { NOTIFY_GENERIC, NOTIFY_HASH } from "../notifications.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Shared with the other collection commands.
@@ -176,6 +177,7 @@ export const HSET = {
   categories: ["write", "hash", "fast"],
   run(ctx, args) {
     ctx.reply.integer(setPairs(ctx, args, "hset"));
+    ctx.db.keyChanged(args[1]!, "hset", NOTIFY_HASH);
   },
 } satisfies CommandSpec;
 
@@ -189,6 +191,7 @@ export const HMSET = {
   run(ctx, args) {
     setPairs(ctx, args, "hmset");
     ctx.reply.simple("OK");
+    ctx.db.keyChanged(args[1]!, "hset", NOTIFY_HASH);
   },
 } satisfies CommandSpec;
 
@@ -209,6 +212,7 @@ export const HSETNX = {
     hash.convertForLengths(args, 2, 3, config);
     hash.set(args[2]!, args[3]!, config);
     ctx.reply.integer(1);
+    ctx.db.keyChanged(args[1]!, "hset", NOTIFY_HASH);
   },
 } satisfies CommandSpec;
 
@@ -250,15 +254,20 @@ export const HDEL = {
     const key = args[1]!;
     const hash = writableHash(ctx, key);
     let deleted = 0;
+    let removed = false;
     if (hash !== undefined) {
       for (let i = 2; i < args.length; i++) {
         if (!hash.delete(args[i]!)) continue;
         deleted++;
         if (hash.size === 0) {
-          ctx.db.delete(key);
+          removed = ctx.db.delete(key);
           break;
         }
       }
+    }
+    if (deleted > 0) {
+      ctx.db.keyChanged(key, "hdel", NOTIFY_HASH);
+      if (removed) ctx.db.keyChanged(key, "del", NOTIFY_GENERIC);
     }
     ctx.reply.integer(deleted);
   },
@@ -383,6 +392,7 @@ export const HINCRBY = {
     }
     (hash ?? hashForWrite(ctx, key)).set(field, String(sum), ctx.server.config);
     ctx.reply.integer(sum);
+    ctx.db.keyChanged(key, "hincrby", NOTIFY_HASH);
   },
 } satisfies CommandSpec;
 
@@ -418,6 +428,7 @@ export const HINCRBYFLOAT = {
     const text = formatLongDoubleHuman(sum);
     (hash ?? hashForWrite(ctx, key)).set(field, text, ctx.server.config);
     ctx.reply.bulk(text);
+    ctx.db.keyChanged(key, "hincrbyfloat", NOTIFY_HASH);
   },
 } satisfies CommandSpec;
 

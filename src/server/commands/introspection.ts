@@ -376,7 +376,10 @@ export function commandKeys(spec: CommandSpec, args: readonly string[]): FoundKe
 
 /** Whether `spec` can have keys at all (Redis's `doesCommandHaveKeys`). */
 function hasKeys(spec: CommandSpec): boolean {
-  return spec.keyIndexes !== undefined || spec.keys.first !== 0 || commandData(spec.name).key_specs.some((keySpec) => !keySpec.flags.includes("not_key"));
+  if (spec.keyIndexes !== undefined) return true;
+  // Key specs decide when there are some: SSUBSCRIBE's channels are in the legacy range but not_key.
+  const keySpecs = commandData(spec.name).key_specs;
+  return keySpecs.length === 0 ? spec.keys.first !== 0 : keySpecs.some((keySpec) => !keySpec.flags.includes("not_key"));
 }
 
 /** COMMAND GETKEYS / GETKEYSANDFLAGS: finds the keys of the command in `args[2..]`. */

@@ -32,7 +32,12 @@ export const FLUSHALL = {
   categories: ["keyspace", "write", "slow", "dangerous"],
   run({ server, reply }, args) {
     checkFlushMode(args);
-    for (const db of server.keyspace.dbs) db.flush();
+    for (const db of server.keyspace.dbs) {
+      // Watches on keys that held a value fail their EXEC (no keyspace events, as in Redis).
+      if (server.watches.active) server.watches.touchAllInDb(db);
+      server.dirty += db.size;
+      db.flush();
+    }
     reply.simple("OK");
   },
 } satisfies CommandSpec;
@@ -44,8 +49,10 @@ export const FLUSHDB = {
   flags: ["write"],
   keys: NO_KEYS,
   categories: ["keyspace", "write", "slow", "dangerous"],
-  run({ db, reply }, args) {
+  run({ server, db, reply }, args) {
     checkFlushMode(args);
+    if (server.watches.active) server.watches.touchAllInDb(db);
+    server.dirty += db.size;
     db.flush();
     reply.simple("OK");
   },

@@ -19,6 +19,7 @@ import {
   ERR_SET_LIMIT_NEGATIVE, ERR_SET_MUST_BE_POSITIVE, ERR_SET_NUMKEYS, ERR_SET_TOO_MANY_KEYS, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError,
 } from "../errors.ts";
 import { isOption, parseRandomCount, parseScanCursor, parseScanOptions, replyEmptyScan, replyScan } from "./hashes.ts";
+import { NOTIFY_GENERIC, NOTIFY_SET } from "../notifications.ts";
 
 /** Every key from the first argument on. */
 const ALL_KEYS = { first: 1, last: -1, step: 1 } as const;
@@ -64,11 +65,17 @@ function replyMembers(reply: ReplyWriter, set: RedisSet | undefined): void {
   for (let i = 0; i < size; i++) reply.bulk(set!.at(i));
 }
 
-/** Stores a SINTERSTORE/SUNIONSTORE/SDIFFSTORE result, or deletes the destination when it is empty. */
-function storeResult(ctx: CommandContext, destination: string, result: RedisSet): void {
-  if (result.size > 0) ctx.db.set(destination, result);
-  else ctx.db.delete(destination);
+/**
+ * Stores a SINTERSTORE/SUNIONSTORE/SDIFFSTORE result (announced as `event`), or deletes the
+ * destination when it is empty (announced as `del` if there was one).
+ */
+function storeResult(ctx: CommandContext, destination: string, result: RedisSet, event: string): void {
+  const db = ctx.db;
+  if (result.size > 0) db.set(destination, result);
+  const deleted = result.size === 0 && db.delete(destination);
   ctx.reply.integer(result.size);
+  if (result.size > 0) db.keyChanged(destination, event, NOTIFY_SET);
+  else if (deleted) db.keyChanged(destination, "del", NOTIFY_GENERIC);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,6 +169,7 @@ export const SADD = {
     const max = ctx.server.config["set-max-intset-entries"];
     let added = 0;
     for (let i = 2; i < args.length; i++) if (set.add(args[i]!, max)) added++;
+    if (added > 0) ctx.db.keyChanged(key, "sadd", NOTIFY_SET);
     ctx.reply.integer(added);
   },
 } satisfies CommandSpec;
@@ -177,15 +185,20 @@ export const SREM = {
     const key = args[1]!;
     const set = writableSet(ctx, key);
     let removed = 0;
+    let keyRemoved = false;
     if (set !== undefined) {
       for (let i = 2; i < args.length; i++) {
         if (!set.delete(args[i]!)) continue;
         removed++;
         if (set.size === 0) {
-          ctx.db.delete(key);
+          keyRemoved = ctx.db.delete(key);
           break;
         }
       }
+    }
+    if (removed > 0) {
+      ctx.db.keyChanged(key, "srem", NOTIFY_SET);
+      if (keyRemoved) ctx.db.keyChanged(key, "del", NOTIFY_GENERIC);
     }
     ctx.reply.integer(removed);
   },
@@ -294,10 +307,12 @@ function popMany(ctx: CommandContext, key: string, countText: string): void {
     return;
   }
   const max = ctx.server.config["set-max-intset-entries"];
+  ctx.db.keyChanged(key, "spop", NOTIFY_SET);
   if (count >= set.size) {
     // The whole set, listed as Redis lists it: through a union of the one set.
     replyMembers(reply, union([set], max));
     ctx.db.delete(key);
+    ctx.db.keyChanged(key, "del", NOTIFY_GENERIC);
     return;
   }
   const remaining = set.size - count;
@@ -344,8 +359,12 @@ export const SPOP = {
     }
     const member = set.random();
     set.delete(member);
-    if (set.size === 0) ctx.db.delete(key);
+    ctx.db.keyChanged(key, "spop", NOTIFY_SET);
     ctx.reply.bulk(member);
+    if (set.size === 0) {
+      ctx.db.delete(key);
+      ctx.db.keyChanged(key, "del", NOTIFY_GENERIC);
+    }
   },
 } satisfies CommandSpec;
 
@@ -382,12 +401,16 @@ export const SMOVE = {
       ctx.reply.integer(0);
       return;
     }
-    if (source.size === 0) ctx.db.delete(sourceKey);
+    ctx.db.keyChanged(sourceKey, "srem", NOTIFY_SET);
+    if (source.size === 0) {
+      ctx.db.delete(sourceKey);
+      ctx.db.keyChanged(sourceKey, "del", NOTIFY_GENERIC);
+    }
     if (destination === undefined) {
       destination = RedisSet.forMember(member);
       ctx.db.set(destinationKey, destination);
     }
-    destination.add(member, ctx.server.config["set-max-intset-entries"]);
+    if (destination.add(member, ctx.server.config["set-max-intset-entries"])) ctx.db.keyChanged(destinationKey, "sadd", NOTIFY_SET);
     ctx.reply.integer(1);
   },
 } satisfies CommandSpec;
@@ -452,7 +475,7 @@ export const SINTERSTORE = {
       const max = ctx.server.config["set-max-intset-entries"];
       for (const member of intersection(sets as RedisSet[], 0)) result.add(member, max);
     }
-    storeResult(ctx, args[1]!, result);
+    storeResult(ctx, args[1]!, result, "sinterstore");
   },
 } satisfies CommandSpec;
 
@@ -478,7 +501,7 @@ export const SUNIONSTORE = {
   categories: ["write", "set", "slow"],
   run(ctx, args) {
     const sets = readSets(ctx, args, 2, args.length);
-    storeResult(ctx, args[1]!, union(sets, ctx.server.config["set-max-intset-entries"]));
+    storeResult(ctx, args[1]!, union(sets, ctx.server.config["set-max-intset-entries"]), "sunionstore");
   },
 } satisfies CommandSpec;
 
@@ -504,7 +527,7 @@ export const SDIFFSTORE = {
   categories: ["write", "set", "slow"],
   run(ctx, args) {
     const sets = readSets(ctx, args, 2, args.length);
-    storeResult(ctx, args[1]!, difference(sets, ctx.server.config["set-max-intset-entries"]));
+    storeResult(ctx, args[1]!, difference(sets, ctx.server.config["set-max-intset-entries"]), "sdiffstore");
   },
 } satisfies CommandSpec;
 

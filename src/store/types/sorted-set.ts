@@ -177,6 +177,11 @@ export class SortedSet extends RedisObject {
     return this.listpack;
   }
 
+  /** Makes the set a skiplist for good (SORT converts a listpack before reading it, as Redis does). */
+  convertToSkiplist(): void {
+    this.listpack = false;
+  }
+
   /** A deep copy with the same encoding (COPY). O(n). */
   override copy(): SortedSet {
     const copy = new SortedSet(this.listpack);

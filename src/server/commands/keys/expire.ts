@@ -8,6 +8,7 @@
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { toBigInteger, toInteger } from "../../arguments.ts";
 import { ERR_EXPIRE_GT_AND_LT, ERR_EXPIRE_NX_AND_OTHERS, ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_UNSUPPORTED_OPTION, ReplyError } from "../../errors.ts";
+import { NOTIFY_GENERIC } from "../../notifications.ts";
 
 const LLONG_MAX = 2n ** 63n - 1n;
 const LLONG_MIN = -(2n ** 63n);
@@ -71,8 +72,13 @@ function expire({ db, reply }: CommandContext, args: string[], seconds: boolean,
   if (db.get(key) === undefined) return reply.integer(0);
   if (conditions && refused(conditions, db.getExpireExact(key), when)) return reply.integer(0);
   // A time already past deletes the key (Redis propagates it as a DEL).
-  if (when <= now) db.delete(key);
-  else db.setExpire(key, when);
+  if (when <= now) {
+    db.delete(key);
+    db.keyChanged(key, "del", NOTIFY_GENERIC);
+  } else {
+    db.setExpire(key, when);
+    db.keyChanged(key, "expire", NOTIFY_GENERIC);
+  }
   reply.integer(1);
 }
 
@@ -103,8 +109,8 @@ export const PEXPIREAT = expireSpec("pexpireat", false, false);
  * The TTL family: -2 for a missing key, -1 for one without expiry, else the time left (or the
  * absolute time), in ms or rounded to seconds as Redis rounds (`(ms + 500) / 1000`). Not an access.
  */
-function ttl({ db, reply }: CommandContext, key: string, milliseconds: boolean, absolute: boolean): void {
-  if (db.peek(key) === undefined) return reply.integer(-2);
+function ttl({ server, db, reply }: CommandContext, key: string, milliseconds: boolean, absolute: boolean): void {
+  if (server.lookupRead(db, key, false) === undefined) return reply.integer(-2);
   const when = db.getExpireExact(key);
   if (when === undefined) return reply.integer(-1);
   if (typeof when === "bigint") {
@@ -148,7 +154,9 @@ export const PERSIST = {
   categories: ["keyspace", "write", "fast"],
   run({ db, reply }, args) {
     const key = args[1]!;
-    reply.integer(db.get(key) !== undefined && db.persist(key) ? 1 : 0);
+    const persisted = db.get(key) !== undefined && db.persist(key);
+    if (persisted) db.keyChanged(key, "persist", NOTIFY_GENERIC);
+    reply.integer(persisted ? 1 : 0);
   },
 } satisfies CommandSpec;
 

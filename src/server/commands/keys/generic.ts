@@ -8,6 +8,7 @@ import { globMatch } from "../../../store/glob.ts";
 import { FIRST_KEY, NO_KEYS, type CommandSpec } from "../../command.ts";
 import { toInteger } from "../../arguments.ts";
 import { ERR_NOT_INTEGER, ERR_SYNTAX, ReplyError } from "../../errors.ts";
+import { NOTIFY_GENERIC } from "../../notifications.ts";
 import { parseScanCursor } from "./arguments.ts";
 
 /** Every argument from the first is a key. */
@@ -22,7 +23,11 @@ export const DEL = {
   categories: ["keyspace", "write", "slow"],
   run({ db, reply }, args) {
     let deleted = 0;
-    for (let i = 1; i < args.length; i++) if (db.delete(args[i]!)) deleted++;
+    for (let i = 1; i < args.length; i++) {
+      if (!db.delete(args[i]!)) continue;
+      db.keyChanged(args[i]!, "del", NOTIFY_GENERIC);
+      deleted++;
+    }
     reply.integer(deleted);
   },
 } satisfies CommandSpec;
@@ -42,9 +47,9 @@ export const EXISTS = {
   flags: ["readonly", "fast"],
   keys: ALL_KEYS,
   categories: ["keyspace", "read", "fast"],
-  run({ db, reply }, args) {
+  run({ server, db, reply }, args) {
     let found = 0;
-    for (let i = 1; i < args.length; i++) if (db.has(args[i]!)) found++;
+    for (let i = 1; i < args.length; i++) if (server.lookupRead(db, args[i]!, false) !== undefined) found++;
     reply.integer(found);
   },
 } satisfies CommandSpec;
@@ -56,8 +61,8 @@ export const TYPE = {
   flags: ["readonly", "fast"],
   keys: FIRST_KEY,
   categories: ["keyspace", "read", "fast"],
-  run({ db, reply }, args) {
-    const value = db.peek(args[1]!);
+  run({ server, db, reply }, args) {
+    const value = server.lookupRead(db, args[1]!, false);
     reply.simple(value === undefined ? "none" : typeOf(value));
   },
 } satisfies CommandSpec;
@@ -69,9 +74,9 @@ export const TOUCH = {
   flags: ["readonly", "fast"],
   keys: ALL_KEYS,
   categories: ["keyspace", "read", "fast"],
-  run({ db, reply }, args) {
+  run({ server, db, reply }, args) {
     let touched = 0;
-    for (let i = 1; i < args.length; i++) if (db.get(args[i]!) !== undefined) touched++;
+    for (let i = 1; i < args.length; i++) if (server.lookupRead(db, args[i]!) !== undefined) touched++;
     reply.integer(touched);
   },
 } satisfies CommandSpec;

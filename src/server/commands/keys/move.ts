@@ -6,6 +6,7 @@
 import { copyValue, type Db, type Value } from "../../../store/keyspace.ts";
 import { NO_KEYS, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_DB_INDEX, ERR_INVALID_FIRST_DB, ERR_INVALID_SECOND_DB, ERR_NO_SUCH_KEY, ERR_SAME_OBJECT, ERR_SYNTAX, ReplyError } from "../../errors.ts";
+import { NOTIFY_GENERIC } from "../../notifications.ts";
 import { parseInt32, targetDb } from "./arguments.ts";
 
 /** Source and destination keys. */
@@ -35,6 +36,8 @@ function rename({ db, reply }: CommandContext, args: string[], nx: boolean): voi
   const when = db.getExpireExact(source);
   db.delete(source);
   put(db, destination, value, when);
+  db.keyChanged(source, "rename_from", NOTIFY_GENERIC);
+  db.keyChanged(destination, "rename_to", NOTIFY_GENERIC);
   if (nx) reply.integer(1);
   else reply.simple("OK");
 }
@@ -86,7 +89,8 @@ export const COPY = {
     const source = args[1]!;
     const destination = args[2]!;
     if (destinationDb === db && source === destination) throw new ReplyError(ERR_SAME_OBJECT);
-    const value = db.get(source);
+    // A read lookup, as Redis's (a keyspace hit or miss).
+    const value = ctx.server.lookupRead(db, source);
     if (value === undefined) return reply.integer(0);
     const when = db.getExpireExact(source);
     if (destinationDb.get(destination) !== undefined) {
@@ -94,6 +98,7 @@ export const COPY = {
       destinationDb.delete(destination);
     }
     put(destinationDb, destination, copyValue(value), when);
+    destinationDb.keyChanged(destination, "copy_to", NOTIFY_GENERIC);
     reply.integer(1);
   },
 } satisfies CommandSpec;
@@ -115,6 +120,8 @@ export const MOVE = {
     const when = db.getExpireExact(key);
     db.delete(key);
     put(destinationDb, key, value, when);
+    db.keyChanged(key, "move_from", NOTIFY_GENERIC);
+    destinationDb.keyChanged(key, "move_to", NOTIFY_GENERIC);
     reply.integer(1);
   },
 } satisfies CommandSpec;
@@ -131,7 +138,15 @@ export const SWAPDB = {
     const second = parseInt32(args[2]!, ERR_INVALID_SECOND_DB);
     const databases = server.config.databases;
     if (first < 0 || first >= databases || second < 0 || second >= databases) throw new ReplyError(ERR_DB_INDEX);
-    if (first !== second) server.db(first).swapWith(server.db(second));
+    if (first !== second) {
+      // Watches on keys that hold a value in either database fail their EXEC (no keyspace events).
+      if (server.watches.active) {
+        server.watches.touchAllInDb(server.db(first), server.db(second));
+        server.watches.touchAllInDb(server.db(second), server.db(first));
+      }
+      server.db(first).swapWith(server.db(second));
+      server.dirty++;
+    }
     reply.simple("OK");
   },
 } satisfies CommandSpec;

@@ -15,7 +15,8 @@ import {
   ERR_SYNTAX,
   ReplyError,
 } from "../../errors.ts";
-import { deleteIfEmpty, normalizeIndex, readList, writableList } from "./helpers.ts";
+import { listChanged, normalizeIndex, readList, writableList } from "./helpers.ts";
+import { NOTIFY_LIST } from "../../notifications.ts";
 
 /** LINDEX key index — O(1). The element, or null outside the list or for a missing key. */
 export const LINDEX = {
@@ -48,6 +49,7 @@ export const LSET = {
     if (at < 0) throw new ReplyError(ERR_INDEX_OUT_OF_RANGE);
     list.set(at, args[3]!);
     reply.simple("OK");
+    db.keyChanged(args[1]!, "lset", NOTIFY_LIST);
   },
 } satisfies CommandSpec;
 
@@ -98,7 +100,7 @@ export const LTRIM = {
       const range = clampRange(start, stop, list.length);
       if (range) list.trim(range[0], range[1]);
       else list.clear();
-      deleteIfEmpty(db, key, list);
+      listChanged(db, key, list, "ltrim");
     }
     reply.simple("OK");
   },
@@ -120,7 +122,7 @@ export const LREM = {
     const list = writableList(db, key);
     if (list === undefined) return reply.integer(0);
     const removed = list.removeMatches(args[3]!, count);
-    deleteIfEmpty(db, key, list);
+    if (removed > 0) listChanged(db, key, list, "lrem");
     reply.integer(removed);
   },
 } satisfies CommandSpec;
@@ -143,6 +145,7 @@ export const LINSERT = {
     const at = list.indexOf(args[3]!);
     if (at < 0) return reply.integer(-1);
     list.insert(where === "before" ? at : at + 1, args[4]!);
+    db.keyChanged(args[1]!, "linsert", NOTIFY_LIST);
     reply.integer(list.length);
   },
 } satisfies CommandSpec;

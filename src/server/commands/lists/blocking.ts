@@ -11,7 +11,7 @@ import type { Db } from "../../../store/keyspace.ts";
 import type { ReplyWriter } from "../../../resp/writer.ts";
 import { parseTimeout } from "../../blocking.ts";
 import { NO_KEYS, type CommandContext, type CommandSpec } from "../../command.ts";
-import { deleteIfEmpty, moveReply, numkeysIndexes, parseEnd, pop, popRangeWithKeyReply, writableList, type End } from "./helpers.ts";
+import { listChanged, moveReply, numkeysIndexes, parseEnd, pop, popEvent, popRangeWithKeyReply, writableList, type End } from "./helpers.ts";
 import { lmove, mpopFirst, parseMpop, type MpopArguments } from "./move.ts";
 
 /** The list at `key` when it has elements now (a served waiter's check); never WRONGTYPE. */
@@ -25,7 +25,7 @@ function popWithKeyReply(db: Db, key: string, list: List, end: End, reply: Reply
   reply.array(2);
   reply.bulk(key);
   reply.bulk(pop(list, end));
-  deleteIfEmpty(db, key, list);
+  listChanged(db, key, list, popEvent(end));
 }
 
 /** BLPOP/BRPOP key [key ...] timeout. */

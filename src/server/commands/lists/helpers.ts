@@ -11,6 +11,7 @@ import type { ReplyWriter } from "../../../resp/writer.ts";
 import { toInteger } from "../../arguments.ts";
 import type { CommandContext } from "../../command.ts";
 import { ERR_SYNTAX, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
+import { NOTIFY_GENERIC, NOTIFY_LIST } from "../../notifications.ts";
 
 /** The list at `key` for a read command (LLEN, LRANGE...): counted as a hit or miss. */
 export function readList(ctx: CommandContext, key: string): List | undefined {
@@ -48,9 +49,25 @@ export function push(list: List, end: End, value: string): void {
   else list.pushTail(value);
 }
 
-/** Removes `key` when its list was emptied: Redis never keeps an empty list. */
-export function deleteIfEmpty(db: Db, key: string, list: List): void {
-  if (list.length === 0) db.delete(key);
+/**
+ * Announces a change of the list at `key` (`event`: `lpop`, `ltrim`...), then removes the key,
+ * announced as `del`, when the list was emptied: Redis never keeps an empty list.
+ */
+export function listChanged(db: Db, key: string, list: List, event: string): void {
+  db.keyChanged(key, event, NOTIFY_LIST);
+  if (list.length !== 0) return;
+  db.delete(key);
+  db.keyChanged(key, "del", NOTIFY_GENERIC);
+}
+
+/** The event of a pop from `end`. */
+export function popEvent(end: End): string {
+  return end === "left" ? "lpop" : "rpop";
+}
+
+/** The event of a push at `end`. */
+export function pushEvent(end: End): string {
+  return end === "left" ? "lpush" : "rpush";
 }
 
 /**
@@ -61,7 +78,7 @@ export function popRangeReply(db: Db, key: string, list: List, end: End, count: 
   const n = Math.min(count, list.length);
   reply.array(n);
   for (let i = 0; i < n; i++) reply.bulk(pop(list, end));
-  deleteIfEmpty(db, key, list);
+  if (n > 0) listChanged(db, key, list, popEvent(end));
 }
 
 /** LMPOP's (and BLMPOP's) reply for a pop from `key`: `[key, [elements]]`. */
@@ -84,8 +101,9 @@ export function moveReply(db: Db, sourceKey: string, source: List, destinationKe
     push(destination, to, value);
     db.set(destinationKey, destination);
   } else push(destination, to, value);
+  db.keyChanged(destinationKey, pushEvent(to), NOTIFY_LIST);
   reply.bulk(value);
-  deleteIfEmpty(db, sourceKey, source);
+  listChanged(db, sourceKey, source, popEvent(from));
 }
 
 /** Redis's index rule: negative counts from the tail. The index into the list, or -1 when outside. */

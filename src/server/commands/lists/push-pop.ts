@@ -6,7 +6,8 @@ import { List } from "../../../store/types/list.ts";
 import { toInteger } from "../../arguments.ts";
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_ARITY, ERR_COUNT_MUST_BE_POSITIVE, ReplyError } from "../../errors.ts";
-import { deleteIfEmpty, pop, popRangeReply, readList, writableList, type End } from "./helpers.ts";
+import { listChanged, pop, popEvent, popRangeReply, pushEvent, readList, writableList, type End } from "./helpers.ts";
+import { NOTIFY_LIST } from "../../notifications.ts";
 
 /** LPUSH/RPUSH (`onlyExisting` false) and LPUSHX/RPUSHX (true). */
 function pushCommand(ctx: CommandContext, args: string[], end: End, onlyExisting: boolean): void {
@@ -21,6 +22,7 @@ function pushCommand(ctx: CommandContext, args: string[], end: End, onlyExisting
   if (end === "left") for (let i = 2; i < args.length; i++) list.pushHead(args[i]!);
   else for (let i = 2; i < args.length; i++) list.pushTail(args[i]!);
   reply.integer(list.length);
+  db.keyChanged(key, pushEvent(end), NOTIFY_LIST);
 }
 
 /** The spec of a push command. */
@@ -65,7 +67,7 @@ function popCommand(ctx: CommandContext, args: string[], end: End): void {
   if (list === undefined) return hasCount ? reply.nullArray() : reply.null();
   if (!hasCount) {
     reply.bulk(pop(list, end));
-    deleteIfEmpty(db, key, list);
+    listChanged(db, key, list, popEvent(end));
     return;
   }
   popRangeReply(db, key, list, end, count, reply);

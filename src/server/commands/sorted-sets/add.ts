@@ -7,6 +7,7 @@ import { SortedSet, ZADD_GT, ZADD_INCR, ZADD_LT, ZADD_NX, ZADD_XX } from "../../
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_SYNTAX, ERR_ZSET_GT_LT_NX, ERR_ZSET_INCR_PAIR, ERR_ZSET_SCORE_NAN, ERR_ZSET_XX_AND_NX, ReplyError } from "../../errors.ts";
 import { parseScore } from "./arguments.ts";
+import { NOTIFY_ZSET } from "../../notifications.ts";
 import { writeZset } from "./helpers.ts";
 
 /** The ZADD flag an option word stands for, or 0 when it is not one (`ch` is handled apart). */
@@ -82,10 +83,14 @@ function zadd(ctx: CommandContext, args: string[], flags: number): void {
       if (outcome !== "nop") processed++;
     }
   }
+  // A set grown in place never goes through Db.set, so clients blocked on the key (BZPOPMIN...)
+  // are told here, as Redis's signalKeyAsReady; a new set was announced by Db.set already.
+  if (added > 0 && db.keyListener !== undefined) server.blocking.signalKeyReady(db, key);
   if (incr) {
     if (processed > 0) reply.double(zset!.addedScore);
     else reply.null();
   } else reply.integer(ch ? added + updated : added);
+  if (added > 0 || updated > 0) db.keyChanged(key, incr ? "zincr" : "zadd", NOTIFY_ZSET);
 }
 
 /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] — O(log n) per pair. */

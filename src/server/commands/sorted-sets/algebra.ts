@@ -11,6 +11,7 @@ import { SortedSet } from "../../../store/types/sorted-set.ts";
 import type { CommandContext, CommandFlag, CommandSpec } from "../../command.ts";
 import { ERR_SYNTAX, ERR_WRONGTYPE, ERR_ZSET_LIMIT_NEGATIVE, ERR_ZSET_NO_INPUT_KEYS, ERR_ZSET_WEIGHT, ReplyError } from "../../errors.ts";
 import { isWord, parseLong, parsePositiveLong, parseScore } from "./arguments.ts";
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from "../../notifications.ts";
 import { elementsFrom, numkeysKeys } from "./helpers.ts";
 
 type Operation = "union" | "inter" | "diff";
@@ -163,11 +164,12 @@ function algebra(ctx: CommandContext, args: string[], numkeysAt: number, operati
   const scores = operation === "union" ? union(sources, mode) : operation === "inter" ? (intersection(sources, mode, false, 0) as Map<string, number>) : difference(sources);
   if (output.kind === "store") {
     if (scores.size === 0) {
-      ctx.db.delete(output.key);
       ctx.reply.integer(0);
+      if (ctx.db.delete(output.key)) ctx.db.keyChanged(output.key, "del", NOTIFY_GENERIC);
     } else {
       ctx.db.set(output.key, SortedSet.fromScores(scores, ctx.server.config));
       ctx.reply.integer(scores.size);
+      ctx.db.keyChanged(output.key, `z${operation}store`, NOTIFY_ZSET);
     }
     return;
   }

@@ -9,6 +9,7 @@ import type { ReplyWriter } from "../../../resp/writer.ts";
 import { SortedSet, type TreeCursor } from "../../../store/types/sorted-set.ts";
 import type { CommandContext } from "../../command.ts";
 import { ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from "../../notifications.ts";
 
 /** Redis's `lookupKeyRead` + `checkType`: the sorted set at `key`, undefined when absent. */
 export function readZset(ctx: CommandContext, key: string): SortedSet | undefined {
@@ -25,9 +26,16 @@ export function writeZset(ctx: CommandContext, key: string): SortedSet | undefin
   return value;
 }
 
-/** Removes `key` when its set has become empty (Redis never keeps an empty collection). */
-export function deleteIfEmpty(ctx: CommandContext, key: string, zset: SortedSet): void {
-  if (zset.size === 0) ctx.db.delete(key);
+/**
+ * After members were removed from the set at `key`: announces `event` (`zrem`, `zremrangebyrank`...),
+ * then removes the key, announced as `del`, when the set is empty (Redis never keeps an empty
+ * collection).
+ */
+export function membersRemoved(ctx: CommandContext, key: string, zset: SortedSet, event: string): void {
+  ctx.db.keyChanged(key, event, NOTIFY_ZSET);
+  if (zset.size !== 0) return;
+  ctx.db.delete(key);
+  ctx.db.keyChanged(key, "del", NOTIFY_GENERIC);
 }
 
 /** The array header for `count` elements, with or without scores. */

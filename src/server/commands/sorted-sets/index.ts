@@ -1,10 +1,11 @@
 /**
  * @module
- * The sorted-set command group (Redis 7.0), without the blocking pops (BZPOPMIN, BZPOPMAX,
- * BZMPOP), which can build on `zpop`, `popFrom` and `parseMpop` from pop.ts.
+ * The sorted-set command group (Redis 7.0); the blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP) are
+ * in blocking.ts, over `zpop`, `popFrom` and `parseMpop` from pop.ts.
  */
 import type { CommandSpec } from "../../command.ts";
 import { ZADD, ZINCRBY } from "./add.ts";
+import { BZMPOP, BZPOPMAX, BZPOPMIN } from "./blocking.ts";
 import { ZDIFF, ZDIFFSTORE, ZINTER, ZINTERCARD, ZINTERSTORE, ZUNION, ZUNIONSTORE } from "./algebra.ts";
 import { ZMPOP, ZPOPMAX, ZPOPMIN } from "./pop.ts";
 import { ZRANDMEMBER } from "./random.ts";
@@ -21,4 +22,5 @@ export const SORTED_SET_COMMANDS: CommandSpec[] = [
   ZRANGE, ZRANGESTORE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX, ZREVRANGEBYLEX, ZREVRANGE,
   ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX, ZPOPMIN, ZPOPMAX, ZMPOP,
   ZUNION, ZINTER, ZDIFF, ZUNIONSTORE, ZINTERSTORE, ZDIFFSTORE, ZINTERCARD, ZRANDMEMBER, ZSCAN,
+  BZPOPMIN, BZPOPMAX, BZMPOP,
 ];

@@ -10,6 +10,7 @@ import type { SortedSet } from "../../../store/types/sorted-set.ts";
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_SYNTAX, ERR_ZSET_COUNT, ERR_ZSET_MUST_BE_POSITIVE, ERR_ZSET_NUMKEYS, ReplyError } from "../../errors.ts";
 import { isWord, parseLongInRange, parsePositiveLong } from "./arguments.ts";
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from "../../notifications.ts";
 import { numkeysKeys, writeZset } from "./helpers.ts";
 
 /** What `zpop` answers when every key is missing: a null array, an empty array, or nothing (a blocking caller then blocks). */
@@ -46,7 +47,11 @@ export function popFrom(reply: ReplyWriter, db: Db, key: string, zset: SortedSet
     reply.double(cursor.score);
     zset.remove(member);
   }
-  if (zset.size === 0) db.delete(key);
+  db.keyChanged(key, max ? "zpopmax" : "zpopmin", NOTIFY_ZSET);
+  if (zset.size === 0) {
+    db.delete(key);
+    db.keyChanged(key, "del", NOTIFY_GENERIC);
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { lexAboveMin, lexBelowMax, SortedSet, type LexRange, type ScoreRange } f
 import { type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_SYNTAX, ERR_ZSET_LIMIT_NEEDS_BY, ERR_ZSET_WITHSCORES_BYLEX, ReplyError } from "../../errors.ts";
 import { isWord, parseLexRange, parseLong, parseScoreRange } from "./arguments.ts";
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from "../../notifications.ts";
 import { elementsFrom, readZset } from "./helpers.ts";
 
 /** What the range is over; `auto` until an option (or the command) decides. */
@@ -121,8 +122,8 @@ function zrange(ctx: CommandContext, args: string[], from: number, destination: 
 /** ZRANGESTORE's result: a new set at `destination` (built as Redis builds it), or no key. */
 function store(ctx: CommandContext, destination: string, source: SortedSet | undefined, selection: Selection, reverse: boolean): void {
   if (source === undefined || selection.count === 0) {
-    ctx.db.delete(destination);
     ctx.reply.integer(0);
+    if (ctx.db.delete(destination)) ctx.db.keyChanged(destination, "del", NOTIFY_GENERIC);
     return;
   }
   // Redis starts the result as a listpack and lets the adds convert it, like any new set.
@@ -132,6 +133,7 @@ function store(ctx: CommandContext, destination: string, source: SortedSet | und
   for (let i = 0; i < selection.count && cursor.valid; i++, cursor.step(reverse)) result.add(cursor.member, cursor.score, 0, limits);
   ctx.db.set(destination, result);
   ctx.reply.integer(result.size);
+  ctx.db.keyChanged(destination, "zrangestore", NOTIFY_ZSET);
 }
 
 /** A read-only range command's spec. */

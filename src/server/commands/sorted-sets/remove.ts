@@ -5,7 +5,7 @@
  */
 import { FIRST_KEY, type CommandSpec } from "../../command.ts";
 import { parseLexRange, parseLong, parseScoreRange } from "./arguments.ts";
-import { deleteIfEmpty, writeZset } from "./helpers.ts";
+import { membersRemoved, writeZset } from "./helpers.ts";
 
 /** ZREM key member [member ...] — O(m log n). Replies how many were removed. */
 export const ZREM = {
@@ -23,7 +23,7 @@ export const ZREM = {
         if (zset.remove(args[i]!)) removed++;
         if (zset.size === 0) break;
       }
-      deleteIfEmpty(ctx, key, zset);
+      if (removed > 0) membersRemoved(ctx, key, zset, "zrem");
     }
     ctx.reply.integer(removed);
   },
@@ -49,7 +49,7 @@ export const ZREMRANGEBYRANK = {
     if (start > end || start >= length) return ctx.reply.integer(0);
     if (end >= length) end = length - 1;
     const removed = zset.removeRanks(start, end);
-    deleteIfEmpty(ctx, key, zset);
+    if (removed > 0) membersRemoved(ctx, key, zset, "zremrangebyrank");
     ctx.reply.integer(removed);
   },
 } satisfies CommandSpec;
@@ -67,7 +67,7 @@ export const ZREMRANGEBYSCORE = {
     const zset = writeZset(ctx, key);
     if (zset === undefined) return ctx.reply.integer(0);
     const removed = zset.removeRangeByScore(range);
-    deleteIfEmpty(ctx, key, zset);
+    if (removed > 0) membersRemoved(ctx, key, zset, "zremrangebyscore");
     ctx.reply.integer(removed);
   },
 } satisfies CommandSpec;
@@ -85,7 +85,7 @@ export const ZREMRANGEBYLEX = {
     const zset = writeZset(ctx, key);
     if (zset === undefined) return ctx.reply.integer(0);
     const removed = zset.removeRangeByLex(range);
-    deleteIfEmpty(ctx, key, zset);
+    if (removed > 0) membersRemoved(ctx, key, zset, "zremrangebylex");
     ctx.reply.integer(removed);
   },
 } satisfies CommandSpec;

@@ -8,6 +8,7 @@
 import { integerValue, LLONG_MAX, LLONG_MIN } from "../../../store/types/string.ts";
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_DECREMENT_OVERFLOW, ERR_INCREMENT_NAN, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
+import { NOTIFY_STRING } from "../../notifications.ts";
 import { integerArgument, writableString } from "./helpers.ts";
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble, type LongDouble } from "./long-double.ts";
 
@@ -30,6 +31,7 @@ function incrementBy(ctx: CommandContext, key: string, increment: number | bigin
     result = addExact(current, increment);
   }
   ctx.db.set(key, String(result), true);
+  ctx.db.keyChanged(key, "incrby", NOTIFY_STRING);
   ctx.reply.integer(result);
 }
 
@@ -112,6 +114,7 @@ export const INCRBYFLOAT = {
     if (!sum) throw new ReplyError(ERR_INCREMENT_NAN);
     const text = formatLongDoubleHuman(sum);
     ctx.db.set(key, text, true);
+    ctx.db.keyChanged(key, "incrbyfloat", NOTIFY_STRING);
     ctx.reply.bulk(text);
   },
 } satisfies CommandSpec;

@@ -6,6 +6,7 @@
  */
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_ARITY, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
+import { NOTIFY_GENERIC, NOTIFY_STRING } from "../../notifications.ts";
 import { EX, EXAT, expireTime, GET as GET_OPTION, KEEPTTL, NX, parseExtendedOptions, PERSIST, PX, PXAT, readString, XX } from "./helpers.ts";
 
 /** GET key — O(1). */
@@ -36,7 +37,12 @@ export const SET = {
   categories: ["write", "string", "slow"],
   run(ctx, args) {
     if (args.length === 3) {
-      ctx.db.set(args[1]!, args[2]!);
+      const db = ctx.db;
+      const key = args[1]!;
+      // Redis looks the key up first: one whose time has come expires (and is announced) before.
+      if (db.expires.size !== 0) db.expireIfNeeded(key);
+      db.set(key, args[2]!);
+      db.keyChanged(key, "set", NOTIFY_STRING);
       ctx.reply.simple("OK");
       return;
     }
@@ -56,7 +62,11 @@ function setWithOptions(ctx: CommandContext, args: string[]): void {
     return;
   }
   ctx.db.set(key, args[2]!, (flags & KEEPTTL) !== 0);
-  if (expire !== undefined) ctx.db.setExpire(key, when);
+  ctx.db.keyChanged(key, "set", NOTIFY_STRING);
+  if (expire !== undefined) {
+    ctx.db.setExpire(key, when);
+    ctx.db.keyChanged(key, "expire", NOTIFY_GENERIC);
+  }
   if (!(flags & GET_OPTION)) ctx.reply.simple("OK");
 }
 
@@ -73,6 +83,7 @@ export const SETNX = {
       return;
     }
     db.set(args[1]!, args[2]!);
+    db.keyChanged(args[1]!, "set", NOTIFY_STRING);
     reply.integer(1);
   },
 } satisfies CommandSpec;
@@ -80,8 +91,13 @@ export const SETNX = {
 /** SETEX / PSETEX: SET with a relative expire in `unit`, validated under the command's name. */
 function setWithExpire(ctx: CommandContext, args: string[], unit: number, command: string): void {
   const when = expireTime(ctx, args[2]!, unit, command);
-  ctx.db.set(args[1]!, args[3]!);
-  ctx.db.setExpire(args[1]!, when);
+  const { db } = ctx;
+  const key = args[1]!;
+  if (db.expires.size !== 0) db.expireIfNeeded(key);
+  db.set(key, args[3]!);
+  db.keyChanged(key, "set", NOTIFY_STRING);
+  db.setExpire(key, when);
+  db.keyChanged(key, "expire", NOTIFY_GENERIC);
   ctx.reply.simple("OK");
 }
 
@@ -119,6 +135,7 @@ export const GETSET = {
   run(ctx, args) {
     ctx.reply.bulkOrNull(readString(ctx, args[1]!));
     ctx.db.set(args[1]!, args[2]!);
+    ctx.db.keyChanged(args[1]!, "set", NOTIFY_STRING);
   },
 } satisfies CommandSpec;
 
@@ -132,7 +149,7 @@ export const GETDEL = {
   run(ctx, args) {
     const value = readString(ctx, args[1]!);
     ctx.reply.bulkOrNull(value);
-    if (value !== undefined) ctx.db.delete(args[1]!);
+    if (value !== undefined && ctx.db.delete(args[1]!)) ctx.db.keyChanged(args[1]!, "del", NOTIFY_GENERIC);
   },
 } satisfies CommandSpec;
 
@@ -157,9 +174,14 @@ export const GETEX = {
     // Redis validates the expire only once it knows the key is there and is a string.
     const when = expire === undefined ? 0 : expireTime(ctx, expire, flags, "getex");
     ctx.reply.bulk(value);
-    if (flags & (EXAT | PXAT) && when <= ctx.db.clock.now()) ctx.db.delete(key);
-    else if (expire !== undefined) ctx.db.setExpire(key, when);
-    else if (flags & PERSIST) ctx.db.persist(key);
+    const db = ctx.db;
+    if (flags & (EXAT | PXAT) && when <= db.clock.now()) {
+      db.delete(key);
+      db.keyChanged(key, "del", NOTIFY_GENERIC);
+    } else if (expire !== undefined) {
+      db.setExpire(key, when);
+      db.keyChanged(key, "expire", NOTIFY_GENERIC);
+    } else if (flags & PERSIST && db.persist(key)) db.keyChanged(key, "persist", NOTIFY_GENERIC);
   },
 } satisfies CommandSpec;
 
@@ -190,7 +212,12 @@ export const MSET = {
   categories: ["write", "string", "slow"],
   run({ db, reply }, args) {
     if (args.length % 2 === 0) throw new ReplyError(ERR_ARITY("mset"));
-    for (let i = 1; i < args.length; i += 2) db.set(args[i]!, args[i + 1]!);
+    for (let i = 1; i < args.length; i += 2) {
+      const key = args[i]!;
+      if (db.expires.size !== 0) db.expireIfNeeded(key);
+      db.set(key, args[i + 1]!);
+      db.keyChanged(key, "set", NOTIFY_STRING);
+    }
     reply.simple("OK");
   },
 } satisfies CommandSpec;
@@ -210,7 +237,10 @@ export const MSETNX = {
         return;
       }
     }
-    for (let i = 1; i < args.length; i += 2) db.set(args[i]!, args[i + 1]!);
+    for (let i = 1; i < args.length; i += 2) {
+      db.set(args[i]!, args[i + 1]!);
+      db.keyChanged(args[i]!, "set", NOTIFY_STRING);
+    }
     reply.integer(1);
   },
 } satisfies CommandSpec;

@@ -6,6 +6,7 @@
  */
 import { FIRST_KEY, type CommandSpec } from "../../command.ts";
 import { ERR_OFFSET_OUT_OF_RANGE, ReplyError } from "../../errors.ts";
+import { NOTIFY_STRING } from "../../notifications.ts";
 import { checkStringLength, integerArgument, readString, writableString } from "./helpers.ts";
 
 /** APPEND key value — O(1). Creates the key (even with an empty value) when absent; keeps the TTL. */
@@ -21,12 +22,14 @@ export const APPEND = {
     const value = writableString(ctx, key);
     if (value === undefined) {
       ctx.db.set(key, addition);
+      ctx.db.keyChanged(key, "append", NOTIFY_STRING);
       ctx.reply.integer(addition.length);
       return;
     }
     checkStringLength(ctx, value.length, addition.length);
     const grown = value + addition;
     ctx.db.set(key, grown, true);
+    ctx.db.keyChanged(key, "append", NOTIFY_STRING);
     ctx.reply.integer(grown.length);
   },
 } satisfies CommandSpec;
@@ -114,6 +117,7 @@ export const SETRANGE = {
         : value + "\0".repeat(offset - value.length) + patch;
       ctx.db.set(key, result, true);
     }
+    ctx.db.keyChanged(key, "setrange", NOTIFY_STRING);
     ctx.reply.integer(result.length);
   },
 } satisfies CommandSpec;
