@@ -108,7 +108,7 @@ export const PARAMS = {
   "echo-max-output-bytes": { kind: "memory", default: 64 * MB, min: 1, mutable: true, doc: "echo mode: most bytes queued for a client that does not read; more closes that client" },
   databases: { kind: "integer", default: 16, min: 1, max: 1_000_000, mutable: false, doc: "number of databases (SELECT 0 to databases-1)" },
   requirepass: { kind: "string", default: "", mutable: true, sensitive: true, doc: "password clients must give with AUTH or HELLO; empty: none" },
-  maxmemory: { kind: "memory", default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "memory limit in bytes for the dataset (see maxmemory-policy); 0: none" },
+  maxmemory: { kind: "memory", default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "memory limit (INFO used_memory: JS heap plus buffers); past it keys are evicted by maxmemory-policy, or writes refused with OOM; 0: none" },
   "maxmemory-policy": { kind: "enum", values: ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"], default: "noeviction", mutable: true, doc: "what to do when maxmemory is reached: evict keys (which, how chosen) or refuse writes" },
   "enable-debug-command": { kind: "enum", values: ["no", "yes", "local"], default: "no", mutable: false, doc: "allow DEBUG: no, yes, or local (only from loopback and unix socket clients)" },
   "proto-max-bulk-len": { kind: "memory", default: 512 * MB, min: 1024 * 1024, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "longest bulk string in a request" },

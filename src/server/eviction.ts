@@ -7,8 +7,10 @@
  *
  * Memory in use is the JS heap's live bytes plus external buffers (INFO's used_memory). Reading
  * it costs a system call, so it is sampled by the cron; between samples each eviction subtracts
- * the evicted key's estimated size, and a sample over the limit first forces a full collection,
- * so that garbage is not mistaken for data (which would evict far too much).
+ * the evicted key's size (Redis's estimate, or the measured average per key if larger), and a
+ * sample over the limit first forces a full collection, so that garbage is not mistaken for data
+ * (which would evict far too much). Eviction is therefore as exact as those figures: keys are
+ * removed in the right order, but the amount is approximate, where Redis counts every allocation.
  */
 import type { Db } from "../store/keyspace.ts";
 import { NOTIFY_EVICTED } from "./notifications.ts";
@@ -24,8 +26,13 @@ const SAMPLES = 5;
 
 /** Tracks memory in use against `maxmemory` and evicts by policy. */
 export class Evictor {
-  /** Memory in use as of the last sample, less what was evicted since. */
-  private used = 0;
+  /** Memory in use as of the last sample, less what was evicted since; -1 before the first. */
+  private used = -1;
+  /**
+   * Bytes a key takes on average, as last measured: Redis's accounting undercounts what the JS
+   * heap keeps per key, so an eviction is taken to free at least this much.
+   */
+  private averageKeyBytes = 0;
 
   constructor(private readonly server: Server) {}
 
@@ -38,6 +45,9 @@ export class Evictor {
       Bun.gc(true);
       this.used = usedMemory();
     }
+    let keys = 0;
+    for (const db of this.server.keyspace.dbs) keys += db.size;
+    this.averageKeyBytes = keys === 0 ? 0 : Math.max(0, this.used - this.server.startupMemory) / keys;
   }
 
   /**
@@ -47,6 +57,7 @@ export class Evictor {
   makeRoom(): boolean {
     const server = this.server;
     const max = server.config.maxmemory;
+    if (this.used < 0) this.sample(); // maxmemory was just set (CONFIG SET) or the cron has not run yet
     if (this.used <= max) return true;
     const policy = server.config["maxmemory-policy"];
     if (policy === "noeviction") return false;
@@ -57,7 +68,7 @@ export class Evictor {
       const [db, key] = victim;
       const value = db.peek(key);
       if (value === undefined) continue;
-      this.used -= keyMemoryUsage(key, value, SAMPLES);
+      this.used -= Math.max(keyMemoryUsage(key, value, SAMPLES), this.averageKeyBytes);
       db.delete(key);
       server.stats.evictedKeys++;
       // WATCH and the `evicted` notification, as Redis's performEvictions.

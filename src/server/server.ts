@@ -11,6 +11,7 @@ import { Keyspace, type Clock, type Db, type Value } from "../store/keyspace.ts"
 import type { LogLevelName } from "../log.ts";
 import { Blocking } from "./blocking.ts";
 import type { Client } from "./client.ts";
+import { ERR_OOM, Evictor } from "./eviction.ts";
 import { arityMatches, CommandTable, type CommandContext, type CommandSpec } from "./command.ts";
 import { ERR_ARITY, ERR_EXECABORT_BECAUSE, ERR_NO_MULTI, ERR_NOAUTH, ERR_PUBSUB_CONTEXT, ERR_UNKNOWN_SUBCOMMAND, ReplyError, unknownCommand } from "./errors.ts";
 import { InstantaneousMetrics, METRIC_PERIOD_MS, usedMemory } from "./info.ts";
@@ -92,6 +93,8 @@ export interface ShutdownRequest {
 export class Server {
   readonly keyspace: Keyspace;
   readonly stats = new Stats();
+  /** maxmemory enforcement (eviction by policy, OOM refusals). */
+  readonly evictor = new Evictor(this);
   readonly clients = new Map<number, ClientHandle>();
   /** Clients in MONITOR mode. */
   readonly monitors = new Set<ClientHandle>();
@@ -254,6 +257,7 @@ export class Server {
     const period = 1000 / this.config.hz;
     this.cron = setTimeout(() => {
       if (!this.paused && this.activeExpire) this.expireCycle(period / 4);
+      this.evictor.sample();
       if (this.config.timeout > 0) this.closeIdleClients(this.config.timeout * 1000);
       if (performance.now() - this.lastMetricSample >= METRIC_PERIOD_MS) this.sampleMetrics();
       this.scheduleCron();
@@ -393,6 +397,8 @@ export class Server {
       this.reject(client, reply, ERR_ARITY(spec.name), spec);
     } else if (!client.authenticated && !spec.flags.includes("no_auth")) {
       this.reject(client, reply, ERR_NOAUTH, spec);
+    } else if (this.config.maxmemory !== 0 && !this.evictor.makeRoom() && spec.flags.includes("denyoom")) {
+      this.reject(client, reply, ERR_OOM, spec);
     } else if (client.restricted && this.refuse(client, spec, reply)) {
       // refused: not allowed inside MULTI, or in RESP2 pub/sub mode
     } else if (this.paused && this.postpone(client, spec, args)) {
