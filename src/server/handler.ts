@@ -24,6 +24,8 @@ export interface RedisConnection extends Connection {
   closing: boolean;
   /** When the queued output went over the soft limit (unix seconds, as Redis); 0 while under it. */
   softLimitSince: number;
+  /** Messages sent to this client outside its own replies (pub/sub, MONITOR, a served wait), not yet written. */
+  pushes: Uint8Array[];
 }
 
 /** One client class's output limits: bytes (0 = none) and how long the soft one may be exceeded. */
@@ -55,6 +57,9 @@ export class RedisHandler implements Handler<RedisConnection> {
   private outputLimitSetting = "";
   private normalLimit: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
   private pubsubLimit: OutputLimit = { hard: 0, soft: 0, softSeconds: 0 };
+  /** Clients with messages queued by `push`, and whether their write is scheduled. */
+  private readonly pushing = new Set<Socket<RedisConnection>>();
+  private pushScheduled = false;
 
   constructor(
     private readonly server: Server,
@@ -85,15 +90,12 @@ export class RedisHandler implements Handler<RedisConnection> {
         if (now) socket.terminate();
         else this.closeAfterReplies(socket);
       },
-      send: (bytes) => {
-        outbox.write(socket, bytes, true);
-        this.checkOutputLimit(socket);
-      },
+      send: (bytes) => this.push(socket, bytes),
       queryBufferBytes: () => parser.buffered,
       outputBytes: () => outbox.pending,
       resume: () => this.resume(socket),
     };
-    socket.data = { outbox, parser, client, handle, closing: false, softLimitSince: 0 };
+    socket.data = { outbox, parser, client, handle, closing: false, softLimitSince: 0, pushes: [] };
     server.clients.set(client.id, handle);
     server.stats.connectionsReceived++;
   }
@@ -166,6 +168,8 @@ export class RedisHandler implements Handler<RedisConnection> {
   private flush(socket: Socket<RedisConnection>): void {
     const reply = this.reply;
     if (reply.length === 0) return;
+    // Messages queued for this client earlier go first, so that its output keeps its order.
+    if (socket.data.pushes.length > 0) this.writePushesOf(socket);
     this.server.stats.netOutputBytes += reply.length;
     socket.data.outbox.write(socket, reply.bytes(), true);
     reply.reset();
@@ -216,9 +220,42 @@ export class RedisHandler implements Handler<RedisConnection> {
     socket.data.outbox.flush(socket);
   }
 
+  /**
+   * Queues a message for a client other than the one being served. Messages are written once per
+   * event-loop turn per client, after every read of that turn, as Redis writes each client's
+   * buffer once per loop: 50 publishers' messages to 50 subscribers make 50 writes, not 2500.
+   */
+  private push(socket: Socket<RedisConnection>, bytes: Uint8Array): void {
+    const pushes = socket.data.pushes;
+    pushes.push(Uint8Array.prototype.slice.call(bytes));
+    if (pushes.length === 1) this.pushing.add(socket);
+    if (!this.pushScheduled) {
+      this.pushScheduled = true;
+      setImmediate(this.writePushes);
+    }
+  }
+
+  /** Writes every client's queued messages, after this turn's reads (`push` schedules it). */
+  private readonly writePushes = (): void => {
+    this.pushScheduled = false;
+    for (const socket of this.pushing) this.writePushesOf(socket);
+  };
+
+  /** Writes one client's queued messages. */
+  private writePushesOf(socket: Socket<RedisConnection>): void {
+    const { pushes, outbox } = socket.data;
+    const bytes = pushes.length === 1 ? pushes[0]! : Buffer.concat(pushes);
+    pushes.length = 0;
+    this.pushing.delete(socket);
+    outbox.write(socket, bytes);
+    this.checkOutputLimit(socket);
+  }
+
   close(socket: Socket<RedisConnection>): void {
-    const { handle, outbox } = socket.data;
+    const { handle, outbox, pushes } = socket.data;
     outbox.clear();
+    pushes.length = 0;
+    this.pushing.delete(socket);
     this.server.forgetClient(handle);
   }
 
