@@ -6,105 +6,31 @@
  * CLIENT container (lists/blocking.ts's spec), and its Server is at hand, so the last tests look
  * at what the blocking framework keeps.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { defaultConfig, setParam } from "../../src/config.ts";
-import { createLogger } from "../../src/log.ts";
+import { beforeEach, describe, expect, test } from "bun:test";
 import type { CommandContext } from "../../src/server/command.ts";
-import { CommandTable } from "../../src/server/command.ts";
-import { ALL_COMMANDS } from "../../src/server/commands/index.ts";
 import type { Client } from "../../src/server/client.ts";
-import { RedisHandler } from "../../src/server/handler.ts";
 import { ReplyWriter } from "../../src/resp/writer.ts";
-import { Server } from "../../src/server/server.ts";
-import { systemClock } from "../../src/store/keyspace.ts";
-import { listen, type TcpServer } from "../../src/tcp/server.ts";
-import { HAVE_REDIS, startRedisServer, type RedisServerProcess } from "../helpers/oracle.ts";
+import { useBlockingServers } from "../helpers/blocking.ts";
+import { HAVE_REDIS } from "../helpers/oracle.ts";
 import { encodeCommand, RespConnection } from "../helpers/resp.ts";
 
-let redis: RedisServerProcess | undefined;
-let bunredis: { server: Server; tcp: TcpServer } | undefined;
-const open: RespConnection[] = [];
-
-/** A bunredis built here, so tests can look at its blocking state directly. */
-function startBunredis(): { server: Server; tcp: TcpServer } {
-  const config = defaultConfig();
-  for (const [name, value] of Object.entries({ bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning" })) setParam(config, name, value, "test");
-  const logger = createLogger({ level: "warning", dir: "", name: "blocking-test" });
-  const server = new Server(config, logger.log, systemClock, new CommandTable(ALL_COMMANDS), () => {});
-  const listenOptions = { bind: "127.0.0.1", port: 0, unixsocket: "", unixsocketperm: 0, maxclients: () => 10000, shutdownTimeout: () => 1 };
-  const tcp = listen(listenOptions, new RedisHandler(server, logger.log), logger.log);
-  return { server, tcp };
-}
-
-beforeAll(async () => {
-  if (!HAVE_REDIS) return;
-  redis = await startRedisServer();
-  bunredis = startBunredis();
-});
-
-afterAll(async () => {
-  for (const connection of open) connection.close();
-  await Promise.all([redis?.stop(), bunredis?.tcp.close()]);
-});
+const servers = useBlockingServers("blocking-test");
+const { connect, untilBlocked, send, same } = servers;
 
 beforeEach(async () => {
   if (!HAVE_REDIS) return;
-  for (const connection of open.splice(0)) connection.close();
-  for (const port of [redis!.port, bunredis!.tcp.port]) {
+  servers.closeAll();
+  for (const port of [servers.redisPort, servers.bunredisPort]) {
     const admin = await connect(port, 2);
     expect(await admin.call("FLUSHALL")).toBe("+OK\r\n");
     await untilBlocked(admin, 0);
   }
 });
 
-async function connect(port: number, protocol: 2 | 3): Promise<RespConnection> {
-  const connection = await RespConnection.open(port);
-  open.push(connection);
-  if (protocol === 3) await connection.call("HELLO", "3");
-  return connection;
-}
-
-/** Waits (by asking, not sleeping) until the server has `count` clients blocked. */
-async function untilBlocked(admin: RespConnection, count: number): Promise<void> {
-  for (let tries = 0; tries < 10_000; tries++) {
-    const info = await admin.call("INFO", "clients");
-    const match = /blocked_clients:(\d+)/.exec(info);
-    if (match && Number(match[1]) === count) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`never ${count} blocked clients`);
-}
-
-/** A scenario: `clients` connections in `protocol` plus an admin connection (RESP2); returns what it observed. */
-type Scenario = (clients: RespConnection[], admin: RespConnection) => Promise<string[]>;
-
-/** Runs `scenario` against both servers, in RESP2 and RESP3, and compares what was observed. */
-async function same(clientCount: number, scenario: Scenario): Promise<void> {
-  if (!HAVE_REDIS) return;
-  for (const protocol of [2, 3] as const) {
-    const observed: string[][] = [];
-    for (const port of [redis!.port, bunredis!.tcp.port]) {
-      const admin = await connect(port, 2);
-      expect(await admin.call("FLUSHALL")).toBe("+OK\r\n");
-      const clients: RespConnection[] = [];
-      for (let i = 0; i < clientCount; i++) clients.push(await connect(port, protocol));
-      observed.push(await scenario(clients, admin));
-      for (const client of clients) client.close();
-      await untilBlocked(admin, 0);
-    }
-    expect({ protocol, bunredis: observed[1] }).toEqual({ protocol, bunredis: observed[0]! });
-  }
-}
-
 /** The bunredis Client behind a connection. */
 async function clientOf(connection: RespConnection): Promise<Client> {
   const id = Number((await connection.call("CLIENT", "ID")).slice(1, -2));
-  return bunredis!.server.clients.get(id)!.client;
-}
-
-/** Sends a command without waiting for its reply (it blocks). */
-function send(connection: RespConnection, ...args: string[]): void {
-  connection.sendRaw(encodeCommand(args));
+  return servers.server.clients.get(id)!.client;
 }
 
 describe("blocked clients, compared with redis-server", () => {
@@ -293,9 +219,9 @@ describe("blocked clients, compared with redis-server", () => {
 describe("the blocking framework's state (bunredis only)", () => {
   test("served, timed-out, unblocked and disconnected clients leave no waiters, timers or listeners", async () => {
     if (!HAVE_REDIS) return;
-    const { server, tcp } = bunredis!;
-    const admin = await connect(tcp.port, 2);
-    const [a, b, c] = [await connect(tcp.port, 2), await connect(tcp.port, 3), await connect(tcp.port, 2)];
+    const { server, bunredisPort: port } = servers;
+    const admin = await connect(port, 2);
+    const [a, b, c] = [await connect(port, 2), await connect(port, 3), await connect(port, 2)];
     send(a, "BLPOP", "k1", "k2", "0");
     send(b, "BLMOVE", "k2", "d", "LEFT", "LEFT", "100");
     send(c, "BLMPOP", "0", "1", "k3", "LEFT");
@@ -316,8 +242,8 @@ describe("the blocking framework's state (bunredis only)", () => {
 
   test("a served reply is encoded in the blocked client's protocol, not the writer's", async () => {
     if (!HAVE_REDIS) return;
-    const admin = await connect(bunredis!.tcp.port, 2);
-    const resp3 = await connect(bunredis!.tcp.port, 3);
+    const admin = await connect(servers.bunredisPort, 2);
+    const resp3 = await connect(servers.bunredisPort, 3);
     send(resp3, "BLMPOP", "0", "1", "k", "LEFT");
     await untilBlocked(admin, 1);
     await admin.call("RPUSH", "k", "v");
@@ -328,10 +254,10 @@ describe("the blocking framework's state (bunredis only)", () => {
 
   test("a client that may not block (inside MULTI/EXEC) answers as on a timeout", async () => {
     if (!HAVE_REDIS) return;
-    const server = bunredis!.server;
+    const server = servers.server;
     const replies: string[] = [];
     // The Client of a connection, driven through the dispatcher as EXEC will drive it.
-    const client = await clientOf(await connect(bunredis!.tcp.port, 2));
+    const client = await clientOf(await connect(servers.bunredisPort, 2));
     const writer = new ReplyWriter();
     client.denyBlocking = true;
     try {
@@ -350,9 +276,9 @@ describe("the blocking framework's state (bunredis only)", () => {
 
   test("the generic API: a custom request is served by its callback, first-blocked first", async () => {
     if (!HAVE_REDIS) return;
-    const server = bunredis!.server;
+    const server = servers.server;
     const db = server.db(5);
-    const connections = [await connect(bunredis!.tcp.port, 2), await connect(bunredis!.tcp.port, 2)];
+    const connections = [await connect(servers.bunredisPort, 2), await connect(servers.bunredisPort, 2)];
     const clients = [await clientOf(connections[0]!), await clientOf(connections[1]!)];
     const served: string[] = [];
     for (const [i, client] of clients.entries()) {

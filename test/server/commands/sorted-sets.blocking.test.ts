@@ -6,91 +6,20 @@
  * timeouts are small and their replies awaited. The bunredis here is built in the file so that its
  * Server is at hand for the MULTI/EXEC case (`client.denyBlocking`) and the framework's state.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { defaultConfig, setParam } from "../../../src/config.ts";
-import { createLogger } from "../../../src/log.ts";
+import { describe, expect, test } from "bun:test";
 import { ReplyWriter } from "../../../src/resp/writer.ts";
-import { CommandTable } from "../../../src/server/command.ts";
 import { ALL_COMMANDS } from "../../../src/server/commands/index.ts";
-import { RedisHandler } from "../../../src/server/handler.ts";
-import { Server } from "../../../src/server/server.ts";
-import { systemClock } from "../../../src/store/keyspace.ts";
 import { SortedSet } from "../../../src/store/types/sorted-set.ts";
-import { listen, type TcpServer } from "../../../src/tcp/server.ts";
-import { HAVE_REDIS, startRedisServer, type RedisServerProcess } from "../../helpers/oracle.ts";
-import { encodeCommand, RespConnection } from "../../helpers/resp.ts";
+import { useBlockingServers } from "../../helpers/blocking.ts";
+import { HAVE_REDIS } from "../../helpers/oracle.ts";
+import { encodeCommand } from "../../helpers/resp.ts";
 
-let redis: RedisServerProcess | undefined;
-let bunredis: { server: Server; tcp: TcpServer } | undefined;
-const open: RespConnection[] = [];
+const servers = useBlockingServers("zset-blocking-test");
+const { connect, untilBlocked, send, same } = servers;
 
 /** Whether MULTI/EXEC is registered yet (the transactions group lands separately). */
 const HAVE_MULTI = ALL_COMMANDS.some((spec) => spec.name === "multi");
 
-function startBunredis(): { server: Server; tcp: TcpServer } {
-  const config = defaultConfig();
-  for (const [name, value] of Object.entries({ bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning" })) setParam(config, name, value, "test");
-  const logger = createLogger({ level: "warning", dir: "", name: "zset-blocking-test" });
-  const server = new Server(config, logger.log, systemClock, new CommandTable(ALL_COMMANDS), () => {});
-  const listenOptions = { bind: "127.0.0.1", port: 0, unixsocket: "", unixsocketperm: 0, maxclients: () => 10000, shutdownTimeout: () => 1 };
-  return { server, tcp: listen(listenOptions, new RedisHandler(server, logger.log), logger.log) };
-}
-
-beforeAll(async () => {
-  if (!HAVE_REDIS) return;
-  redis = await startRedisServer();
-  bunredis = startBunredis();
-});
-
-afterAll(async () => {
-  for (const connection of open) connection.close();
-  await Promise.all([redis?.stop(), bunredis?.tcp.close()]);
-});
-
-async function connect(port: number, protocol: 2 | 3): Promise<RespConnection> {
-  const connection = await RespConnection.open(port);
-  open.push(connection);
-  if (protocol === 3) await connection.call("HELLO", "3");
-  return connection;
-}
-
-/** Waits (by asking, not sleeping) until the server has `count` clients blocked. */
-async function untilBlocked(admin: RespConnection, count: number): Promise<void> {
-  for (let tries = 0; tries < 10_000; tries++) {
-    const match = /blocked_clients:(\d+)/.exec(await admin.call("INFO", "clients"));
-    if (match && Number(match[1]) === count) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error(`never ${count} blocked clients`);
-}
-
-/** Sends a command without waiting for its reply (it blocks). */
-function send(connection: RespConnection, ...args: string[]): void {
-  connection.sendRaw(encodeCommand(args));
-}
-
-/** What one scenario observed, given `clients` connections in the protocol under test and an admin (RESP2). */
-type Scenario = (clients: RespConnection[], admin: RespConnection) => Promise<string[]>;
-
-/** Runs `scenario` on both servers, in RESP2 and RESP3, and compares what each observed. */
-async function same(clientCount: number, scenario: Scenario): Promise<void> {
-  if (!HAVE_REDIS) return;
-  for (const protocol of [2, 3] as const) {
-    const observed: string[][] = [];
-    for (const port of [redis!.port, bunredis!.tcp.port]) {
-      const admin = await connect(port, 2);
-      expect(await admin.call("FLUSHALL")).toBe("+OK\r\n");
-      const clients: RespConnection[] = [];
-      for (let i = 0; i < clientCount; i++) clients.push(await connect(port, protocol));
-      observed.push(await scenario(clients, admin));
-      for (const client of clients) client.close();
-      await untilBlocked(admin, 0);
-    }
-    expect({ protocol, bunredis: observed[1] }).toEqual({ protocol, bunredis: observed[0]! });
-  }
-}
-
-/** Sends each command on one connection per server and compares the replies (RESP2 and RESP3). */
 async function check(commands: string[][]): Promise<void> {
   await same(0, async (_, admin) => {
     const seen: string[] = [];
@@ -100,7 +29,7 @@ async function check(commands: string[][]): Promise<void> {
   // The same on a RESP3 connection (`same` gives the admin RESP2 only).
   if (!HAVE_REDIS) return;
   const observed: string[][] = [];
-  for (const port of [redis!.port, bunredis!.tcp.port]) {
+  for (const port of [servers.redisPort, servers.bunredisPort]) {
     const connection = await connect(port, 3);
     await connection.call("FLUSHALL");
     const seen: string[] = [];
@@ -310,8 +239,8 @@ describe("blocked clients, compared with redis-server", () => {
 describe("the blocking pops in bunredis's framework", () => {
   test("a client that may not block (inside MULTI/EXEC, a script) answers as Redis does there", async () => {
     if (!HAVE_REDIS) return;
-    const server = bunredis!.server;
-    const connection = await connect(bunredis!.tcp.port, 2);
+    const server = servers.server;
+    const connection = await connect(servers.bunredisPort, 2);
     const id = Number((await connection.call("CLIENT", "ID")).slice(1, -2));
     const client = server.clients.get(id)!.client;
     const writer = new ReplyWriter();
@@ -332,10 +261,10 @@ describe("the blocking pops in bunredis's framework", () => {
 
   test("ZADD and ZINCRBY on an existing set signal the key ready (no Db.set happens)", async () => {
     if (!HAVE_REDIS) return;
-    const server = bunredis!.server;
+    const server = servers.server;
     const db = server.db(7);
-    const connection = await connect(bunredis!.tcp.port, 2);
-    const admin = await connect(bunredis!.tcp.port, 2);
+    const connection = await connect(servers.bunredisPort, 2);
+    const admin = await connect(servers.bunredisPort, 2);
     await admin.call("SELECT", "7");
     await admin.call("ZADD", "k", "1", "a");
     const id = Number((await connection.call("CLIENT", "ID")).slice(1, -2));
@@ -366,10 +295,10 @@ describe("the blocking pops in bunredis's framework", () => {
 
   test("served and timed-out clients leave no waiters, timers or listeners", async () => {
     if (!HAVE_REDIS) return;
-    const { server, tcp } = bunredis!;
-    const admin = await connect(tcp.port, 2);
+    const { server, bunredisPort: port } = servers;
+    const admin = await connect(port, 2);
     await admin.call("FLUSHALL");
-    const [a, b] = [await connect(tcp.port, 3), await connect(tcp.port, 2)];
+    const [a, b] = [await connect(port, 3), await connect(port, 2)];
     send(a, "BZPOPMIN", "k1", "k2", "100");
     send(b, "BZMPOP", "0.01", "1", "k3", "MAX");
     await untilBlocked(admin, 2);
