@@ -4,7 +4,8 @@
  * (a hashtable's iteration order, random picks): they rewrite a raw RESP reply so that two
  * replies with the same elements in another order compare equal, or keep only its shape.
  */
-import { replyEnd } from "../../helpers/resp.ts";
+import { expect } from "bun:test";
+import { replyEnd, type RespConnection } from "../../helpers/resp.ts";
 
 /** The header line of an aggregate reply and the raw bytes of each element (a map counts keys and values). */
 export function splitAggregate(reply: string): { header: string; items: string[] } {
@@ -81,4 +82,22 @@ export function bulkStrings(reply: string): string[] {
     }
   }
   return out;
+}
+
+/** One step of a random sequence: a command, and how to normalise its reply where order is Redis's own. */
+export type Step = { args: string[]; normalize?: (reply: string) => string };
+
+/** Sends a sequence to both servers in one protocol and compares every reply (normalised where asked). */
+export async function compare(protocol: 2 | 3, connections: [RespConnection, RespConnection], setup: string[][], steps: Step[]): Promise<void> {
+  const [redis, bunredis] = connections;
+  for (const args of [["FLUSHALL"], ...setup]) await Promise.all([redis.call(...args), bunredis.call(...args)]);
+  const expected: string[] = [];
+  const actual: string[] = [];
+  for (const { args, normalize = (reply: string) => reply } of steps) {
+    const [fromRedis, fromBunredis] = (await Promise.all([redis.call(...args), bunredis.call(...args)])).map(normalize);
+    expected.push(`RESP${protocol} ${JSON.stringify(args)} -> ${JSON.stringify(fromRedis)}`);
+    actual.push(`RESP${protocol} ${JSON.stringify(args)} -> ${JSON.stringify(fromBunredis)}`);
+    if (fromRedis !== fromBunredis) break;
+  }
+  expect(actual).toEqual(expected);
 }

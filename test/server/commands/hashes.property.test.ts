@@ -1,8 +1,7 @@
-import { expect, test } from "bun:test";
+import { test } from "bun:test";
 import fc from "fast-check";
 import { useDifferential } from "../../helpers/differential.ts";
-import type { RespConnection } from "../../helpers/resp.ts";
-import { shape, unordered, unorderedPairs, unorderedScan } from "./collection-replies.ts";
+import { compare, shape, unordered, unorderedPairs, unorderedScan, type Step } from "./collection-replies.ts";
 
 const d = useDifferential();
 
@@ -20,8 +19,6 @@ const floatIncrement = fc.oneof(fc.constantFrom("0.1", "-1.5", "3", "1e3", "0", 
 /** 1e4000 makes a 4001-byte value, which turns a listpack into a hashtable (whose order is its own). */
 const hugeFloatIncrement = fc.oneof(floatIncrement, fc.constant("1e4000"));
 const count = fc.oneof(fc.integer({ min: -6, max: 6 }), fc.constant(100)).map(String);
-
-type Step = { args: string[]; normalize?: (reply: string) => string };
 
 function commands(value: fc.Arbitrary<string>, ordered: boolean): fc.Arbitrary<Step> {
   // A hashtable's order is its own: with long values the whole-hash replies are compared sorted.
@@ -51,21 +48,6 @@ function commands(value: fc.Arbitrary<string>, ordered: boolean): fc.Arbitrary<S
     key.map((k) => ({ args: ["EXISTS", k] })),
     fc.constant({ args: ["SET", "str", "v"] }),
   );
-}
-
-/** Sends each sequence to both servers in one protocol and compares every reply, normalised where order is Redis's own. */
-async function compare(protocol: 2 | 3, connections: [RespConnection, RespConnection], setup: string[][], steps: Step[]): Promise<void> {
-  const [redis, bunredis] = connections;
-  for (const args of [["FLUSHALL"], ...setup]) await Promise.all([redis.call(...args), bunredis.call(...args)]);
-  const expected: string[] = [];
-  const actual: string[] = [];
-  for (const { args, normalize = (reply: string) => reply } of steps) {
-    const [fromRedis, fromBunredis] = (await Promise.all([redis.call(...args), bunredis.call(...args)])).map(normalize);
-    expected.push(`RESP${protocol} ${JSON.stringify(args)} -> ${JSON.stringify(fromRedis)}`);
-    actual.push(`RESP${protocol} ${JSON.stringify(args)} -> ${JSON.stringify(fromBunredis)}`);
-    if (fromRedis !== fromBunredis) break;
-  }
-  expect(actual).toEqual(expected);
 }
 
 test("random sequences of hash commands on listpacks reply exactly as redis-server", async () => {

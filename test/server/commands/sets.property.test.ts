@@ -1,8 +1,7 @@
-import { expect, test } from "bun:test";
+import { test } from "bun:test";
 import fc from "fast-check";
 import { useDifferential } from "../../helpers/differential.ts";
-import type { RespConnection } from "../../helpers/resp.ts";
-import { shape, unordered, unorderedScan } from "./collection-replies.ts";
+import { compare, shape, unordered, unorderedScan, type Step } from "./collection-replies.ts";
 
 const d = useDifferential();
 
@@ -11,8 +10,6 @@ const key = fc.constantFrom("s", "s", "t", "u", "str");
 const integer = fc.oneof(fc.integer({ min: -5, max: 12 }).map(String), fc.constantFrom("9223372036854775807", "-9223372036854775808"));
 const member = fc.oneof(integer, fc.constantFrom("a", "b", "", "\x00\xff", "01", "-0", "1.0", "9223372036854775808"));
 const count = fc.oneof(fc.integer({ min: -6, max: 6 }), fc.constant(100)).map(String);
-
-type Step = { args: string[]; normalize?: (reply: string) => string };
 
 /**
  * Commands over `member`s. With `ordered`, every set is an intset (integers only, few of them), so
@@ -46,21 +43,6 @@ function commands(members: fc.Arbitrary<string>, ordered: boolean): fc.Arbitrary
     key.map((k) => ({ args: ["OBJECT", "ENCODING", k] })),
     fc.constant({ args: ["SET", "str", "v"] }),
   );
-}
-
-/** Sends a sequence to both servers in one protocol and compares every reply (normalised where asked). */
-async function compare(protocol: 2 | 3, connections: [RespConnection, RespConnection], setup: string[][], steps: Step[]): Promise<void> {
-  const [redis, bunredis] = connections;
-  for (const args of [["FLUSHALL"], ...setup]) await Promise.all([redis.call(...args), bunredis.call(...args)]);
-  const expected: string[] = [];
-  const actual: string[] = [];
-  for (const { args, normalize = (reply: string) => reply } of steps) {
-    const [fromRedis, fromBunredis] = (await Promise.all([redis.call(...args), bunredis.call(...args)])).map(normalize);
-    expected.push(`RESP${protocol} ${JSON.stringify(args)} -> ${JSON.stringify(fromRedis)}`);
-    actual.push(`RESP${protocol} ${JSON.stringify(args)} -> ${JSON.stringify(fromBunredis)}`);
-    if (fromRedis !== fromBunredis) break;
-  }
-  expect(actual).toEqual(expected);
 }
 
 test("random sequences of set commands on intsets reply exactly as redis-server", async () => {
