@@ -128,6 +128,13 @@ export const PARAMS = {
   "zset-max-listpack-value": { kind: "integer", default: 64, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "a sorted set with a member longer than this is a skiplist" },
   "list-max-listpack-size": { kind: "integer", default: -2, min: -5, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "per list node: positive = most entries, -1..-5 = most bytes (4/8/16/32/64 KiB); a list of one node is a listpack" },
   "list-compress-depth": { kind: "integer", default: 0, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "list nodes at each end left uncompressed (accepted; lists are not compressed here)" },
+  "hll-sparse-max-bytes": { kind: "memory", default: 3000, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "a HyperLogLog whose sparse form would pass this many bytes converts to the dense form" },
+  "stream-node-max-bytes": { kind: "memory", default: 4096, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "most bytes of one stream node (a block of entries); 0: no limit" },
+  "stream-node-max-entries": { kind: "integer", default: 100, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "most entries of one stream node; 0: no limit" },
+  dir: { kind: "string", default: ".", mutable: true, format: (value) => resolve(String(value)), doc: "folder of the RDB file and the AOF folder (CONFIG GET shows it absolute)" },
+  dbfilename: { kind: "string", default: "dump.rdb", mutable: true, doc: "name of the RDB file in dir" },
+  rdbcompression: { kind: "bool", default: true, mutable: true, doc: "compress strings in RDB files and DUMP payloads with LZF, as Redis" },
+  rdbchecksum: { kind: "bool", default: true, mutable: true, doc: "end RDB files and DUMP payloads with a CRC64 checksum, and check it when loading" },
   loglevel: { kind: "enum", values: ["debug", "verbose", "notice", "warning", "nothing"], default: "notice", mutable: true, doc: "least severe level logged" },
   "log-dir": { kind: "string", default: "logs", mutable: false, doc: "folder of the log files <log-name>-<YYYY-MM-DD>.log; empty: console only" },
   "log-name": { kind: "string", default: "bunredis", mutable: false, doc: "first part of the log file name" },
@@ -145,7 +152,6 @@ export const FIXED_PARAMS: Readonly<Record<string, () => string>> = {
   appendonly: () => "no",
   "cluster-enabled": () => "no",
   "latency-tracking": () => "no",
-  dir: () => process.cwd(),
 };
 
 /** Whether `name` is a fixed, reported-only Redis parameter. */

@@ -25,6 +25,7 @@ import { RedisHash } from "../../store/types/hash.ts";
 import { List } from "../../store/types/list.ts";
 import { RedisSet } from "../../store/types/set.ts";
 import { SortedSet } from "../../store/types/sorted-set.ts";
+import { stringContent } from "../../store/types/string.ts";
 import { toInteger } from "../arguments.ts";
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../command.ts";
 import { ERR_NOT_INTEGER, ERR_SORT_SCORES, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError } from "../errors.ts";
@@ -112,7 +113,7 @@ function lookupByPattern(ctx: CommandContext, pattern: string, element: string):
   const value = readKey(ctx, key);
   if (value === undefined) return undefined;
   if (hasField) return value instanceof RedisHash ? value.get(pattern.slice(arrow + 2)) : undefined;
-  return typeof value === "string" ? value : undefined;
+  return stringContent(value);
 }
 
 function isSpace(c: number): boolean {

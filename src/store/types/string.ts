@@ -7,6 +7,8 @@
  * encoding cases `stringEncoding` cannot see (documented there).
  */
 
+import { RedisObject, type Value } from "../keyspace.ts";
+
 /** 2^63 - 1 and -2^63: the range of Redis's `long long`. */
 export const LLONG_MAX = 9223372036854775807n;
 export const LLONG_MIN = -9223372036854775808n;
@@ -58,4 +60,63 @@ export type StringEncoding = "int" | "embstr" | "raw";
 export function stringEncoding(value: string): StringEncoding {
   if (value.length <= 20 && integerValue(value) !== undefined) return "int";
   return value.length <= 44 ? "embstr" : "raw";
+}
+
+/**
+ * A string value kept as bytes that change in place (SETBIT, SETRANGE, BITFIELD, PFADD): those
+ * commands would otherwise copy the whole value per call, which is O(n) for a 64 MB bitmap. The
+ * commands that mutate bytes turn a plain string into one of these; every other reader sees its
+ * contents through `stringContent`, so the two forms are the same string to a client. `bytes` may
+ * be longer than the value (room to grow); the value is its first `length` bytes.
+ */
+export class ByteString extends RedisObject {
+  readonly type = "string";
+
+  constructor(
+    public bytes: Uint8Array,
+    public length: number,
+  ) {
+    super();
+  }
+
+  /** The bytes of a latin1 string, as a value that can change in place. */
+  static from(text: string): ByteString {
+    return new ByteString(Buffer.from(text, "latin1"), text.length);
+  }
+
+  /** Redis reports a value changed in place as `raw`, whatever its size. */
+  encoding(): StringEncoding {
+    return "raw";
+  }
+
+  copy(): ByteString {
+    return new ByteString(this.bytes.slice(0, this.length), this.length);
+  }
+
+  /** Makes the value at least `length` bytes long, zero-filled, with room to grow amortised. */
+  grow(length: number): void {
+    if (length <= this.length) return;
+    if (length > this.bytes.length) {
+      const bigger = new Uint8Array(Math.max(length, Math.min(this.bytes.length * 2, length + 1024 * 1024)));
+      bigger.set(this.bytes.subarray(0, this.length));
+      this.bytes = bigger;
+    } else this.bytes.fill(0, this.length, length);
+    this.length = length;
+  }
+
+  /** Bytes held (MEMORY USAGE): the object and sds headers and the buffer with its spare room. */
+  memoryUsage(): number {
+    return 16 + 9 + this.bytes.length;
+  }
+
+  /** The contents as a latin1 string (a copy). */
+  override toString(): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.length).toString("latin1");
+  }
+}
+
+/** The contents of a string value in either form, or undefined for a value of another type. */
+export function stringContent(value: Value): string | undefined {
+  if (typeof value === "string") return value;
+  return value instanceof ByteString ? value.toString() : undefined;
 }

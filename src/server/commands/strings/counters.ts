@@ -7,9 +7,9 @@
  */
 import { integerValue, LLONG_MAX, LLONG_MIN } from "../../../store/types/string.ts";
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
-import { ERR_DECREMENT_OVERFLOW, ERR_INCREMENT_NAN, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
+import { ERR_DECREMENT_OVERFLOW, ERR_INCREMENT_NAN, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ReplyError } from "../../errors.ts";
 import { NOTIFY_STRING } from "../../notifications.ts";
-import { integerArgument, writableString } from "./helpers.ts";
+import { contentOrWrongType, integerArgument, writableString } from "./helpers.ts";
 import { addLongDouble, formatLongDoubleHuman, parseLongDouble, type LongDouble } from "./long-double.ts";
 
 /** Adds `increment` to the integer at `key` (0 when absent) and replies the result. */
@@ -17,8 +17,7 @@ function incrementBy(ctx: CommandContext, key: string, increment: number | bigin
   const value = ctx.db.get(key);
   let current: number | bigint = 0;
   if (value !== undefined) {
-    if (typeof value !== "string") throw new ReplyError(ERR_WRONGTYPE);
-    const parsed = integerValue(value);
+    const parsed = integerValue(contentOrWrongType(value));
     if (parsed === undefined) throw new ReplyError(ERR_NOT_INTEGER);
     current = parsed;
   }

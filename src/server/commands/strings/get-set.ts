@@ -5,9 +5,10 @@
  * are, so their plain forms take a path with no option parsing and no allocation of their own.
  */
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
-import { ERR_ARITY, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
+import { ERR_ARITY, ReplyError } from "../../errors.ts";
 import { NOTIFY_GENERIC, NOTIFY_STRING } from "../../notifications.ts";
-import { EX, EXAT, expireTime, GET as GET_OPTION, KEEPTTL, NX, parseExtendedOptions, PERSIST, PX, PXAT, readString, XX } from "./helpers.ts";
+import { stringContent } from "../../../store/types/string.ts";
+import { contentOrWrongType, EX, EXAT, expireTime, GET as GET_OPTION, KEEPTTL, NX, parseExtendedOptions, PERSIST, PX, PXAT, readString, XX } from "./helpers.ts";
 
 /** GET key — O(1). */
 export const GET = {
@@ -19,8 +20,7 @@ export const GET = {
   run(ctx, args) {
     const value = ctx.server.lookupRead(ctx.db, args[1]!);
     if (value === undefined) ctx.reply.null();
-    else if (typeof value !== "string") throw new ReplyError(ERR_WRONGTYPE);
-    else ctx.reply.bulk(value);
+    else ctx.reply.bulk(typeof value === "string" ? value : contentOrWrongType(value));
   },
 } satisfies CommandSpec;
 
@@ -197,8 +197,9 @@ export const MGET = {
     reply.array(args.length - 1);
     for (let i = 1; i < args.length; i++) {
       const value = ctx.server.lookupRead(ctx.db, args[i]!);
-      if (typeof value === "string") reply.bulk(value);
-      else reply.null();
+      const content = value === undefined ? undefined : stringContent(value);
+      if (content === undefined) reply.null();
+      else reply.bulk(content);
     }
   },
 } satisfies CommandSpec;

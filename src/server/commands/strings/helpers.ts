@@ -4,22 +4,29 @@
  * hits and misses, a write lookup does not), the type check, 64-bit integer arguments, the
  * string size limit, and the expire options of SET and GETEX with their exact validation.
  */
-import { integerValue, LLONG_MAX } from "../../../store/types/string.ts";
+import type { Value } from "../../../store/keyspace.ts";
+import { integerValue, LLONG_MAX, stringContent } from "../../../store/types/string.ts";
 import type { CommandContext } from "../../command.ts";
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_STRING_TOO_LONG, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
 
 /** A read lookup that insists on a string: undefined when absent, WRONGTYPE for another type. */
 export function readString(ctx: CommandContext, key: string): string | undefined {
   const value = ctx.server.lookupRead(ctx.db, key);
-  if (value !== undefined && typeof value !== "string") throw new ReplyError(ERR_WRONGTYPE);
-  return value;
+  return value === undefined ? undefined : contentOrWrongType(value);
 }
 
 /** A write lookup (no hit/miss statistics) that insists on a string. */
 export function writableString(ctx: CommandContext, key: string): string | undefined {
   const value = ctx.db.get(key);
-  if (value !== undefined && typeof value !== "string") throw new ReplyError(ERR_WRONGTYPE);
-  return value;
+  return value === undefined ? undefined : contentOrWrongType(value);
+}
+
+/** A string value's contents in either form (`stringContent`), or WRONGTYPE for another type. */
+export function contentOrWrongType(value: Value): string {
+  if (typeof value === "string") return value;
+  const content = stringContent(value);
+  if (content === undefined) throw new ReplyError(ERR_WRONGTYPE);
+  return content;
 }
 
 /** A 64-bit integer argument (`getLongLongFromObjectOrReply`): a number, or a bigint beyond ±2^53. */

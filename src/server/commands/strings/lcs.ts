@@ -6,6 +6,7 @@
  */
 import { type CommandSpec } from "../../command.ts";
 import { ERR_LCS_ALLOCATION, ERR_LCS_IDX_AND_LEN, ERR_LCS_MEMORY_LIMIT, ERR_LCS_NOT_STRINGS, ERR_SYNTAX, ReplyError } from "../../errors.ts";
+import { stringContent } from "../../../store/types/string.ts";
 import { integerArgument, isOption } from "./helpers.ts";
 
 /** The LCS table: cell (i, j) holds the LCS length of a[0..i) and b[0..j), row-major. */
@@ -91,11 +92,9 @@ export const LCS = {
   run(ctx, args) {
     const first = ctx.server.lookupRead(ctx.db, args[1]!);
     const second = ctx.server.lookupRead(ctx.db, args[2]!);
-    if ((first !== undefined && typeof first !== "string") || (second !== undefined && typeof second !== "string")) {
-      throw new ReplyError(ERR_LCS_NOT_STRINGS);
-    }
-    const a = first ?? "";
-    const b = second ?? "";
+    const a = first === undefined ? "" : stringContent(first);
+    const b = second === undefined ? "" : stringContent(second);
+    if (a === undefined || b === undefined) throw new ReplyError(ERR_LCS_NOT_STRINGS);
     let getLength = false;
     let getIndexes = false;
     let withMatchLength = false;
