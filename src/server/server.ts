@@ -18,6 +18,7 @@ import { InstantaneousMetrics, METRIC_PERIOD_MS, usedMemory } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
 import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from "./notifications.ts";
 import { PubSub } from "./pubsub.ts";
+import { Propagation } from "./propagation.ts";
 import { Scripting } from "./scripting/index.ts";
 import { discardTransaction, queueCommand, Watches } from "./transactions.ts";
 
@@ -101,6 +102,8 @@ export class Server {
   readonly slowlog: SlowlogEntry[] = [];
   /** Clients blocked on keys (BLPOP & co), and the serving of them when keys get data. */
   readonly blocking: Blocking = new Blocking(this);
+  /** What write commands hand on to persistence (their effects). */
+  readonly propagation = new Propagation();
   /** EVAL scripts and function libraries, with their Lua states (created on first use). */
   readonly scripting: Scripting = new Scripting(this);
   /** Channels, patterns and their subscribers; message delivery. */
@@ -439,6 +442,8 @@ export class Server {
 
   private run(spec: CommandSpec, client: Client, args: string[], reply: ReplyWriter): void {
     const ctx: CommandContext = { server: this, client, db: this.keyspace.dbs[client.db]!, reply };
+    const dirtyBefore = this.dirty;
+    this.propagation.begin();
     const start = performance.now();
     let failed = false;
     const outerClient = this.runningClient;
@@ -461,6 +466,7 @@ export class Server {
     }
     this.runningClient = outerClient;
     this.runningReply = outerReply;
+    this.propagation.end(ctx.db.id, args, this.dirty !== dirtyBefore);
     const micros = Math.round((performance.now() - start) * 1000);
     const stats = this.commandStats(spec);
     stats.calls++;
