@@ -135,6 +135,15 @@ export const PARAMS = {
   dbfilename: { kind: "string", default: "dump.rdb", mutable: true, doc: "name of the RDB file in dir" },
   rdbcompression: { kind: "bool", default: true, mutable: true, doc: "compress strings in RDB files and DUMP payloads with LZF, as Redis" },
   rdbchecksum: { kind: "bool", default: true, mutable: true, doc: "end RDB files and DUMP payloads with a CRC64 checksum, and check it when loading" },
+  save: { kind: "string", default: "3600 1 300 100 60 10000", mutable: true, normalize: normalizeSavePoints, doc: "save points: pairs of seconds and changes; an RDB snapshot is taken when that many changes happened within that many seconds; empty: never (embedded servers default to empty)" },
+  appendonly: { kind: "bool", default: false, mutable: true, doc: "log every write to the append-only file (AOF) and load it at start instead of the RDB file" },
+  appendfilename: { kind: "string", default: "appendonly.aof", mutable: false, doc: "base name of the AOF files" },
+  appenddirname: { kind: "string", default: "appendonlydir", mutable: false, doc: "folder in dir holding the AOF files and their manifest" },
+  appendfsync: { kind: "enum", values: ["always", "everysec", "no"], default: "everysec", mutable: true, doc: "when the AOF is flushed to disk: before each reply, once a second, or when the OS likes" },
+  "auto-aof-rewrite-percentage": { kind: "integer", default: 100, min: 0, max: INT_MAX, mutable: true, doc: "rewrite the AOF when it grew by this percent since the last rewrite; 0: never" },
+  "auto-aof-rewrite-min-size": { kind: "memory", default: 64 * MB, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "no automatic AOF rewrite below this size" },
+  "aof-load-truncated": { kind: "bool", default: true, mutable: true, doc: "load an AOF whose last command is cut off (up to the last whole command) instead of refusing to start" },
+  "aof-use-rdb-preamble": { kind: "bool", default: true, mutable: true, doc: "write the AOF base file in RDB format (faster to load), as Redis" },
   loglevel: { kind: "enum", values: ["debug", "verbose", "notice", "warning", "nothing"], default: "notice", mutable: true, doc: "least severe level logged" },
   "log-dir": { kind: "string", default: "logs", mutable: false, doc: "folder of the log files <log-name>-<YYYY-MM-DD>.log; empty: console only" },
   "log-name": { kind: "string", default: "bunredis", mutable: false, doc: "first part of the log file name" },
@@ -148,8 +157,6 @@ export type ParamName = keyof typeof PARAMS;
  * as, because clients and tools read them at connect time. CONFIG SET refuses them as immutable.
  */
 export const FIXED_PARAMS: Readonly<Record<string, () => string>> = {
-  save: () => "",
-  appendonly: () => "no",
   "cluster-enabled": () => "no",
   "latency-tracking": () => "no",
 };
@@ -177,6 +184,24 @@ export function isParam(name: string): name is ParamName {
 }
 
 const MEMORY_UNITS: Record<string, number> = { "": 1, b: 1, k: 1000, kb: 1024, m: 1000 ** 2, mb: 1024 ** 2, g: 1000 ** 3, gb: 1024 ** 3 };
+
+/**
+ * Checks a `save` setting as Redis does: pairs of non-negative integers (seconds, changes);
+ * returns it with single spaces. Empty (or "") means no save points.
+ */
+export function normalizeSavePoints(value: ParamValue): string {
+  const words = String(value).trim().split(/\s+/).filter((word) => word !== "" && word !== '""');
+  if (words.length % 2 !== 0 || words.some((word) => !/^\d+$/.test(word))) throw new ConfigError("Invalid save parameters");
+  return words.join(" ");
+}
+
+/** The save points of a `save` setting: [seconds, changes] pairs. */
+export function savePoints(setting: string): Array<[number, number]> {
+  const words = setting === "" ? [] : setting.split(" ").map(Number);
+  const points: Array<[number, number]> = [];
+  for (let i = 0; i + 1 < words.length; i += 2) points.push([words[i]!, words[i + 1]!]);
+  return points;
+}
 
 /** Redis's memory notation: `1024`, `64mb`, `1gb`, `100k` (k = 1000, kb = 1024). */
 export function parseMemory(text: string): number | undefined {

@@ -71,11 +71,11 @@ export function serve(config: Config, logger: Logger, options: ServeOptions): Tc
 
 /**
  * Starts a server. Defaults differ from the command line's where embedding wants it: bind
- * 127.0.0.1, port 0 (a free one), no log file, warnings only.
+ * 127.0.0.1, port 0 (a free one), no log file, warnings only, no save points (nothing written to disk unless asked).
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = defaultConfig();
-  const embedded: Partial<Config> = { bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning" };
+  const embedded: Partial<Config> = { bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning", save: "" };
   const { logger: given, clock, ...params } = options;
   for (const [name, value] of Object.entries({ ...embedded, ...params })) setParam(config, name, value, "startServer");
   const logger = given ?? createLogger({ level: config.loglevel, dir: config["log-dir"], name: config["log-name"] });

@@ -51,6 +51,8 @@ export interface BlockRequest {
    * ReplyError to answer with an error.
    */
   serve(db: Db, key: string, reply: ReplyWriter): boolean;
+  /** Keys other than the ready one that `serve` may change (BLMOVE's destination). */
+  readonly alsoWrites?: readonly string[];
   /** Writes the reply for a timeout (and CLIENT UNBLOCK ... TIMEOUT); default: the null array. */
   timedOut?(reply: ReplyWriter): void;
 }
@@ -211,6 +213,14 @@ export class Blocking implements KeyListener {
     const writer = this.writer;
     writer.reset();
     writer.protocol = waiter.client.protocol;
+    if (db.beforeWrite !== undefined) {
+      // A snapshot in progress must see the old state of what serving may change in place.
+      db.beforeWrite(db, key);
+      for (const other of waiter.request.alsoWrites ?? []) db.beforeWrite(db, other);
+    }
+    // What serving changes is handed on by `serve` itself (`propagation.also`: BLPOP served is an LPOP).
+    const propagation = this.server.propagation;
+    propagation.begin();
     try {
       if (waiter.request.serve(db, key, writer)) return true;
       writer.reset();
@@ -226,6 +236,8 @@ export class Blocking implements KeyListener {
       this.server.countError(text);
       writer.error(text);
       return true;
+    } finally {
+      propagation.end(db.id, [], false);
     }
   }
 

@@ -12,7 +12,7 @@ import type { LogLevelName } from "../log.ts";
 import { Blocking } from "./blocking.ts";
 import type { Client } from "./client.ts";
 import { ERR_OOM, Evictor } from "./eviction.ts";
-import { arityMatches, CommandTable, type CommandContext, type CommandSpec } from "./command.ts";
+import { arityMatches, CommandTable, keyIndexes, type CommandContext, type CommandSpec } from "./command.ts";
 import { ERR_ARITY, ERR_EXECABORT_BECAUSE, ERR_NO_MULTI, ERR_NOAUTH, ERR_PUBSUB_CONTEXT, ERR_UNKNOWN_SUBCOMMAND, ReplyError, unknownCommand } from "./errors.ts";
 import { InstantaneousMetrics, METRIC_PERIOD_MS, usedMemory } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
@@ -450,6 +450,8 @@ export class Server {
     const outerReply = this.runningReply;
     this.runningClient = client;
     this.runningReply = reply;
+    // A snapshot in progress must see the old state of keys this command may change in place.
+    if (ctx.db.beforeWrite !== undefined && spec.flags.includes("write")) for (const index of keyIndexes(spec, args)) ctx.db.beforeWrite(ctx.db, args[index]!);
     try {
       spec.run!(ctx, args);
     } catch (error) {

@@ -84,10 +84,31 @@ export interface KeyListener {
   contentsReplaced(db: Db): void;
 }
 
+/** A database's keys and expiry times, as `Db.contents` hands them to a snapshot. */
+export interface DbContents {
+  readonly dict: ReadonlyMap<string, Value>;
+  readonly expires: ReadonlyMap<string, number>;
+  readonly farExpires: ReadonlyMap<string, bigint>;
+}
+
+/** The exact expiry of `key` in `contents` (a bigint past 2^53 ms), or undefined. */
+export function expireIn(contents: DbContents, key: string): number | bigint | undefined {
+  const when = contents.expires.get(key);
+  if (when === undefined || when <= MAX_EXACT_TIME) return when;
+  return contents.farExpires.get(key) ?? when;
+}
+
 /** One numbered database. */
 export class Db {
   /** Set by the blocking framework while clients wait on keys of this database. */
   keyListener: KeyListener | undefined = undefined;
+  /**
+   * Called before `key` is changed in any way (its value replaced, mutated in place, removed, its
+   * expiry set or cleared), while a snapshot is being taken: the snapshot writes the key's old
+   * state first (copy-on-write). Writes of values in place are announced by the dispatcher, which
+   * knows a command's keys; everything that goes through this class announces itself.
+   */
+  beforeWrite: ((db: Db, key: string) => void) | undefined = undefined;
   /** `set` reports the keys it creates (`KeyspaceEvents.created`); on only while someone wants them. */
   reportNewKeys = false;
   /**
@@ -153,6 +174,7 @@ export class Db {
 
   /** Stores `value` at `key`; drops any expiry unless `keepTtl`. Counts as an access. */
   set(key: string, value: Value, keepTtl = false): void {
+    if (this.beforeWrite !== undefined) this.beforeWrite(this, key);
     if (this.reportNewKeys && !this.dict.has(key)) this.events.created?.(this, key);
     this.dict.set(key, value);
     const now = this.lru.seconds;
@@ -179,6 +201,7 @@ export class Db {
 
   /** Removes a key known to be in `dict`, with everything kept about it. */
   private remove(key: string): void {
+    if (this.beforeWrite !== undefined) this.beforeWrite(this, key);
     this.dict.delete(key);
     this.accessed.delete(key);
     this.removals = (this.removals + 1) >>> 0;
@@ -187,6 +210,7 @@ export class Db {
 
   /** Sets the expiry time of an existing key (ms since the epoch; a bigint for exact far times). */
   setExpire(key: string, when: number | bigint): void {
+    if (this.beforeWrite !== undefined) this.beforeWrite(this, key);
     if (typeof when === "bigint") {
       const rounded = Number(when);
       if (rounded > MAX_EXACT_TIME) {
@@ -215,6 +239,7 @@ export class Db {
 
   /** Removes the expiry of `key`; returns whether it had one. */
   persist(key: string): boolean {
+    if (this.beforeWrite !== undefined && this.expires.has(key)) this.beforeWrite(this, key);
     if (!this.expires.delete(key)) return false;
     if (this.farExpires.size !== 0) this.farExpires.delete(key);
     return true;
@@ -231,12 +256,22 @@ export class Db {
     return last === undefined ? 0 : Math.max(0, this.lru.seconds - last);
   }
 
-  /** Removes every key. */
+  /**
+   * What a snapshot needs to read this database as it is now, later: its maps. `flush` replaces
+   * them rather than clearing them, and SWAPDB exchanges them, so a snapshot that keeps these
+   * references still sees what it must save, and the maps' identity says which contents a write
+   * touches.
+   */
+  contents(): DbContents {
+    return { dict: this.dict, expires: this.expires, farExpires: this.farExpires };
+  }
+
+  /** Removes every key. The maps are replaced, not cleared: a snapshot may still be reading them. */
   flush(): void {
     this.removals = (this.removals + this.dict.size) >>> 0;
-    this.dict.clear();
-    this.expires.clear();
-    this.farExpires.clear();
+    this.dict = new Map();
+    this.expires = new Map();
+    this.farExpires = new Map();
     this.accessed.clear();
     this.expireCursor = undefined;
     this.sampleCursors = [undefined, undefined];

@@ -14,6 +14,9 @@ import { NO_KEYS, type CommandContext, type CommandSpec } from "../../command.ts
 import { listChanged, moveReply, numkeysIndexes, parseEnd, pop, popEvent, popRangeWithKeyReply, writableList, type End } from "./helpers.ts";
 import { lmove, mpopFirst, parseMpop, type MpopArguments } from "./move.ts";
 
+/** How LMOVE names an end (propagating a served BLMOVE). */
+const END_WORD = { left: "LEFT", right: "RIGHT" } as const;
+
 /** The list at `key` when it has elements now (a served waiter's check); never WRONGTYPE. */
 function listAt(db: Db, key: string): List | undefined {
   const value = db.get(key);
@@ -39,6 +42,7 @@ function blockingPop(end: End): CommandSpec["run"] {
       if (list !== undefined) return popWithKeyReply(db, key, list, end, reply);
     }
     if (ctx.client.denyBlocking) return reply.nullArray();
+    const propagation = ctx.server.propagation;
     ctx.server.blocking.block(ctx, {
       keys,
       timeoutMs,
@@ -46,6 +50,7 @@ function blockingPop(end: End): CommandSpec["run"] {
         const list = listAt(db, key);
         if (list === undefined) return false;
         popWithKeyReply(db, key, list, end, reply);
+        if (propagation.active) propagation.also(db.id, [end === "left" ? "LPOP" : "RPOP", key]);
         return true;
       },
     });
@@ -84,14 +89,17 @@ function blockingMove(ctx: CommandContext, source: string, destination: string, 
   if (writableList(db, source) !== undefined) return lmove(db, reply, source, destination, from, to);
   // The destination's type is not checked before blocking, only when an element arrives.
   if (ctx.client.denyBlocking) return reply.null();
+  const propagation = ctx.server.propagation;
   ctx.server.blocking.block(ctx, {
     keys: [source],
+    alsoWrites: [destination],
     timeoutMs,
     serve(db, key, reply) {
       const list = listAt(db, key);
       if (list === undefined) return false;
       // A destination of another type answers WRONGTYPE and ends the wait, leaving the source as it was.
       moveReply(db, key, list, destination, from, to, reply);
+      if (propagation.active) propagation.also(db.id, ["LMOVE", key, destination, END_WORD[from], END_WORD[to]]);
       return true;
     },
   });
@@ -148,6 +156,7 @@ export const BLMPOP = {
     const timeoutMs = parseTimeout(args[1]!);
     if (mpopFirst(db, reply, parsed)) return;
     if (ctx.client.denyBlocking) return reply.nullArray();
+    const propagation = ctx.server.propagation;
     ctx.server.blocking.block(ctx, {
       keys: parsed.keys,
       timeoutMs,
@@ -155,6 +164,7 @@ export const BLMPOP = {
         const list = listAt(db, key);
         if (list === undefined) return false;
         popRangeWithKeyReply(db, key, list, parsed.end, parsed.count, reply);
+        if (propagation.active) propagation.also(db.id, [parsed.end === "left" ? "LPOP" : "RPOP", key, String(parsed.count)]);
         return true;
       },
     });

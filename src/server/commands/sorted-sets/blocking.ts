@@ -28,6 +28,7 @@ function zsetAt(db: Db, key: string): SortedSet | undefined {
 function popOrBlock(ctx: CommandContext, args: string[], first: number, keys: number, max: boolean, count: number, nested: boolean, timeoutMs: number): void {
   if (zpop(ctx, args, first, keys, max, count, true, nested, "none")) return;
   if (ctx.client.denyBlocking) return ctx.reply.nullArray();
+  const propagation = ctx.server.propagation;
   ctx.server.blocking.block(ctx, {
     keys: args.slice(first, first + keys),
     timeoutMs,
@@ -35,6 +36,8 @@ function popOrBlock(ctx: CommandContext, args: string[], first: number, keys: nu
       const zset = zsetAt(db, key);
       if (zset === undefined) return false;
       popFrom(reply, db, key, zset, max, count, true, nested);
+      // Served, the command's effect is a ZPOPMIN/ZPOPMAX of that key.
+      if (propagation.active) propagation.also(db.id, [max ? "ZPOPMAX" : "ZPOPMIN", key, String(count)]);
       return true;
     },
   });
