@@ -115,8 +115,30 @@ export class ByteString extends RedisObject {
   }
 }
 
-/** The contents of a string value in either form, or undefined for a value of another type. */
+/**
+ * A short string Redis would report as `embstr` whatever its contents: INCRBYFLOAT makes its
+ * result this way even when it spells an integer, which a plain string (reported by contents,
+ * see `stringEncoding`) cannot show. Immutable, like a plain string.
+ */
+export class EmbeddedString extends RedisObject {
+  readonly type = "string";
+
+  constructor(readonly text: string) {
+    super();
+  }
+
+  encoding(): StringEncoding {
+    return "embstr";
+  }
+
+  copy(): EmbeddedString {
+    return this;
+  }
+}
+
+/** The contents of a string value in any form, or undefined for a value of another type. */
 export function stringContent(value: Value): string | undefined {
   if (typeof value === "string") return value;
-  return value instanceof ByteString ? value.toString() : undefined;
+  if (value instanceof ByteString) return value.toString();
+  return value instanceof EmbeddedString ? value.text : undefined;
 }

@@ -5,6 +5,7 @@
  * replies with the same elements in another order compare equal, or keep only its shape.
  */
 import { expect } from "bun:test";
+import { expectSameKeyspace } from "../../helpers/keyspace.ts";
 import { replyEnd, type RespConnection } from "../../helpers/resp.ts";
 
 /** The header line of an aggregate reply and the raw bytes of each element (a map counts keys and values). */
@@ -100,4 +101,5 @@ export async function compare(protocol: 2 | 3, connections: [RespConnection, Res
     if (fromRedis !== fromBunredis) break;
   }
   expect(actual).toEqual(expected);
+  await expectSameKeyspace(redis, bunredis);
 }

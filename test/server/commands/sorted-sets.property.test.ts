@@ -1,6 +1,7 @@
 import { describe, test } from "bun:test";
 import fc from "fast-check";
 import { useDifferential, type Step } from "../../helpers/differential.ts";
+import { expectSameKeyspace } from "../../helpers/keyspace.ts";
 import type { RespConnection } from "../../helpers/resp.ts";
 
 const d = useDifferential();
@@ -88,6 +89,7 @@ async function compare(connections: [RespConnection, RespConnection], steps: Ste
       throw new Error(`RESP${protocol} ${JSON.stringify(args)}:\n  redis:    ${JSON.stringify(expected)}\n  bunredis: ${JSON.stringify(actual)}`);
     }
   }
+  await expectSameKeyspace(redis, bunredis);
 }
 
 /** Bulk data for the large-set property: many members over few scores (ties), or spread scores. */

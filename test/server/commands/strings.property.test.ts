@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import fc from "fast-check";
 import { useDifferential } from "../../helpers/differential.ts";
+import { expectSameKeyspace } from "../../helpers/keyspace.ts";
 import type { RespConnection } from "../../helpers/resp.ts";
 
 const d = useDifferential();
@@ -69,6 +70,7 @@ test("random sequences of string commands reply exactly as redis-server", async 
         if (fromRedis !== fromBunredis) break;
       }
       expect(actual).toEqual(expected);
+      await expectSameKeyspace(redis, bunredis);
     }),
     { numRuns: 150 },
   );

@@ -5,7 +5,7 @@
  * beyond, so the usual counter costs a parse, an add and a number-to-string. All of them keep the
  * key's TTL, as Redis overwrites the value in place.
  */
-import { integerValue, LLONG_MAX, LLONG_MIN } from "../../../store/types/string.ts";
+import { EmbeddedString, integerValue, LLONG_MAX, LLONG_MIN } from "../../../store/types/string.ts";
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import { ERR_DECREMENT_OVERFLOW, ERR_INCREMENT_NAN, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_OVERFLOW, ReplyError } from "../../errors.ts";
 import { NOTIFY_STRING } from "../../notifications.ts";
@@ -112,8 +112,11 @@ export const INCRBYFLOAT = {
     const sum = addLongDouble(current, increment);
     if (!sum) throw new ReplyError(ERR_INCREMENT_NAN);
     const text = formatLongDoubleHuman(sum);
-    ctx.db.set(key, text, true);
+    // Redis makes the result an embstr object whatever it spells (OBJECT ENCODING shows it).
+    ctx.db.set(key, text.length <= 44 ? new EmbeddedString(text) : text, true);
     ctx.db.keyChanged(key, "incrbyfloat", NOTIFY_STRING);
+    // Replayed, the float arithmetic could round differently: the AOF gets the result.
+    if (ctx.server.propagation.active) ctx.server.propagation.rewrite(["SET", key, text, "KEEPTTL"]);
     ctx.reply.bulk(text);
   },
 } satisfies CommandSpec;

@@ -1,0 +1,59 @@
+/**
+ * @module
+ * A full dump of a server's current database, read through commands, in a form two servers can
+ * be compared by: every key with its type, encoding, whether it expires, and its contents (sets
+ * and hashes sorted, since their order is each server's own). Property tests end with it, so a
+ * sequence whose replies all matched must also have left the same data behind.
+ */
+import { expect } from "bun:test";
+import type { RespConnection } from "./resp.ts";
+
+/** The bulk strings of a raw reply, nested aggregates flattened. */
+function bulks(reply: string): string[] {
+  const out: string[] = [];
+  const buf = Buffer.from(reply, "latin1");
+  let at = 0;
+  while (at < reply.length) {
+    const lineEnd = reply.indexOf("\r\n", at);
+    if (reply[at] === "$") {
+      const length = Number(reply.slice(at + 1, lineEnd));
+      if (length >= 0) out.push(buf.latin1Slice(lineEnd + 2, lineEnd + 2 + length));
+      at = length >= 0 ? lineEnd + 2 + length + 2 : lineEnd + 2;
+    } else at = lineEnd + 2;
+  }
+  return out;
+}
+
+/** Sorted pairs of a flat [k1, v1, k2, v2...] list. */
+function sortedPairs(items: string[]): string[] {
+  const pairs: string[] = [];
+  for (let i = 0; i < items.length; i += 2) pairs.push(JSON.stringify([items[i], items[i + 1]]));
+  return pairs.sort();
+}
+
+/** One line per key of the connection's current database, sorted by key. */
+export async function keyspaceDump(connection: RespConnection): Promise<string[]> {
+  const keys = bulks(await connection.call("KEYS", "*")).sort();
+  const lines: string[] = [];
+  for (const key of keys) {
+    const type = (await connection.call("TYPE", key)).slice(1, -2);
+    const encoding = bulks(await connection.call("OBJECT", "ENCODING", key))[0];
+    const expires = (await connection.call("PTTL", key)) === ":-1\r\n" ? "persistent" : "volatile";
+    let contents: unknown;
+    if (type === "string") contents = bulks(await connection.call("GET", key));
+    else if (type === "list") contents = bulks(await connection.call("LRANGE", key, "0", "-1"));
+    else if (type === "set") contents = bulks(await connection.call("SMEMBERS", key)).sort();
+    else if (type === "hash") contents = sortedPairs(bulks(await connection.call("HGETALL", key)));
+    else if (type === "zset") contents = await connection.call("ZRANGE", key, "0", "-1", "WITHSCORES");
+    else if (type === "stream") contents = [await connection.call("XRANGE", key, "-", "+"), await connection.call("XINFO", "STREAM", key)];
+    else contents = `unknown type ${type}`;
+    lines.push(JSON.stringify([key, type, encoding, expires, contents]));
+  }
+  return lines;
+}
+
+/** Asserts that both servers' current databases hold the same keys and contents. */
+export async function expectSameKeyspace(redis: RespConnection, bunredis: RespConnection): Promise<void> {
+  const [expected, actual] = await Promise.all([keyspaceDump(redis), keyspaceDump(bunredis)]);
+  expect(actual).toEqual(expected);
+}
