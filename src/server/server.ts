@@ -225,6 +225,7 @@ export class Server {
    * counted as a change to save, as in Redis (the removal is propagated as a DEL instead).
    */
   keyRemoved(db: Db, key: string, event: string, type: number): void {
+    this.propagation.deleted(db.id, key);
     if (this.watches.active) this.watches.touch(db, key);
     if (this.notifyFlags !== 0) this.notifyKeyspaceEvent(db, key, event, type);
   }

@@ -36,6 +36,8 @@ function fcall(ctx: CommandContext, args: string[], spec: CommandSpec, readOnlyC
   const noWrites = fn.flags.has("no-writes");
   if (readOnlyCommand && !noWrites) throw new ReplyError(ERR_RO_SCRIPT_WITH_WRITE_FLAG);
   const env = engine.functionsEnvironment();
+  // The commands the function runs hand on their effects; the call itself is not replayed.
+  ctx.server.propagation.prevent();
   engine.run(ctx, spec, env, fn.fn, args.slice(3, 3 + numkeys), args.slice(3 + numkeys), { name: fn.name, readOnly: noWrites, kind: "function" });
 }
 

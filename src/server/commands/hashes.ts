@@ -429,6 +429,8 @@ export const HINCRBYFLOAT = {
     (hash ?? hashForWrite(ctx, key)).set(field, text, ctx.server.config);
     ctx.reply.bulk(text);
     ctx.db.keyChanged(key, "hincrbyfloat", NOTIFY_HASH);
+    // Replayed, the float arithmetic could round differently: the AOF gets the result.
+    if (ctx.server.propagation.active) ctx.server.propagation.rewrite(["HSET", key, field, text]);
   },
 } satisfies CommandSpec;
 

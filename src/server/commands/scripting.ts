@@ -44,6 +44,8 @@ function runScript(ctx: CommandContext, spec: CommandSpec, args: string[], scrip
   if (script.flags && readOnlyCommand && !noWrites) throw new ReplyError(ERR_RO_SCRIPT_WITH_WRITE_FLAG);
   const { engine } = ctx.server.scripting;
   const env = engine.evalEnvironment();
+  // The commands the script runs hand on their effects; the script itself is not replayed.
+  ctx.server.propagation.prevent();
   engine.run(ctx, spec, env, script.fn, args.slice(3, 3 + numkeys), args.slice(3 + numkeys), { name: script.sha, readOnly: readOnlyCommand || noWrites, kind: "eval" });
 }
 

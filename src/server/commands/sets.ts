@@ -308,21 +308,27 @@ function popMany(ctx: CommandContext, key: string, countText: string): void {
   }
   const max = ctx.server.config["set-max-intset-entries"];
   ctx.db.keyChanged(key, "spop", NOTIFY_SET);
+  const propagation = ctx.server.propagation;
   if (count >= set.size) {
     // The whole set, listed as Redis lists it: through a union of the one set.
     replyMembers(reply, union([set], max));
     ctx.db.delete(key);
     ctx.db.keyChanged(key, "del", NOTIFY_GENERIC);
+    if (propagation.active) propagation.rewrite(["DEL", key]);
     return;
   }
   const remaining = set.size - count;
   reply.set(count);
+  // The members are random: the AOF gets SREMs of the ones chosen (in batches, as Redis).
+  const popped: string[] | undefined = propagation.active ? [] : undefined;
   if (remaining * 5 > count) {
     for (let i = 0; i < count; i++) {
       const member = set.random();
       set.delete(member);
       reply.bulk(member);
+      popped?.push(member);
     }
+    if (popped !== undefined) propagateRemovals(ctx, key, popped);
     return;
   }
   // Most of the set goes: move the few members that stay to a new set (created for its first
@@ -334,8 +340,19 @@ function popMany(ctx: CommandContext, key: string, countText: string): void {
     kept.add(member, max);
     set.delete(member);
   }
-  for (let i = 0; i < set.size; i++) reply.bulk(set.at(i));
+  for (let i = 0; i < set.size; i++) {
+    reply.bulk(set.at(i));
+    popped?.push(set.at(i));
+  }
   ctx.db.set(key, kept!, true);
+  if (popped !== undefined) propagateRemovals(ctx, key, popped);
+}
+
+/** SPOP's effect: SREMs of the popped members, 1024 per command, instead of the SPOP. */
+function propagateRemovals(ctx: CommandContext, key: string, members: readonly string[]): void {
+  const propagation = ctx.server.propagation;
+  propagation.prevent();
+  for (let i = 0; i < members.length; i += 1024) propagation.also(ctx.db.id, ["SREM", key, ...members.slice(i, i + 1024)]);
 }
 
 /**
@@ -361,6 +378,7 @@ export const SPOP = {
     set.delete(member);
     ctx.db.keyChanged(key, "spop", NOTIFY_SET);
     ctx.reply.bulk(member);
+    if (ctx.server.propagation.active) ctx.server.propagation.rewrite(["SREM", key, member]);
     if (set.size === 0) {
       ctx.db.delete(key);
       ctx.db.keyChanged(key, "del", NOTIFY_GENERIC);

@@ -40,6 +40,8 @@ export const EXEC = {
   run({ server, client, reply }) {
     const transaction = client.multi;
     if (transaction === undefined) throw new ReplyError(ERR_EXEC_WITHOUT_MULTI);
+    // The queued commands hand on their own effects (wrapped in MULTI/EXEC); EXEC itself is not.
+    server.propagation.prevent();
     const watches = server.watches;
     if (watches.watchedKeyExpired(client)) client.dirtyCas = true;
     if (transaction.aborted || client.dirtyCas) {

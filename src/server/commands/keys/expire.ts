@@ -64,7 +64,7 @@ function refused(conditions: ExpireConditions, current: number | bigint | undefi
 }
 
 /** The EXPIRE family: 1 when the expiry was set (or the key deleted, the time being past), else 0. */
-function expire({ db, reply }: CommandContext, args: string[], seconds: boolean, relative: boolean, command: string): void {
+function expire({ db, reply, server }: CommandContext, args: string[], seconds: boolean, relative: boolean, command: string): void {
   const conditions = parseConditions(args);
   const now = db.clock.now();
   const when = expireTime(args[2]!, seconds, relative ? now : 0, command);
@@ -72,12 +72,16 @@ function expire({ db, reply }: CommandContext, args: string[], seconds: boolean,
   if (db.get(key) === undefined) return reply.integer(0);
   if (conditions && refused(conditions, db.getExpireExact(key), when)) return reply.integer(0);
   // A time already past deletes the key (Redis propagates it as a DEL).
+  const propagation = server.propagation;
   if (when <= now) {
     db.delete(key);
     db.keyChanged(key, "del", NOTIFY_GENERIC);
+    if (propagation.active) propagation.rewrite(["DEL", key]);
   } else {
     db.setExpire(key, when);
     db.keyChanged(key, "expire", NOTIFY_GENERIC);
+    // Replayed later, a relative time would mean a later expiry: the AOF gets the absolute time.
+    if (propagation.active) propagation.rewrite(["PEXPIREAT", key, String(when)]);
   }
   reply.integer(1);
 }

@@ -66,8 +66,15 @@ function setWithOptions(ctx: CommandContext, args: string[]): void {
   if (expire !== undefined) {
     ctx.db.setExpire(key, when);
     ctx.db.keyChanged(key, "expire", NOTIFY_GENERIC);
+    // A relative expiry replayed later would last longer: the AOF gets the absolute time.
+    propagateSetAt(ctx, key, args[2]!, when);
   }
   if (!(flags & GET_OPTION)) ctx.reply.simple("OK");
+}
+
+/** Hands on a SET with an expiry as `SET key value PXAT when`, as Redis propagates it. */
+function propagateSetAt(ctx: CommandContext, key: string, value: string, when: number | bigint): void {
+  if (ctx.server.propagation.active) ctx.server.propagation.rewrite(["SET", key, value, "PXAT", String(when)]);
 }
 
 /** SETNX key value — O(1). 1 when set, 0 when the key exists. */
@@ -98,6 +105,7 @@ function setWithExpire(ctx: CommandContext, args: string[], unit: number, comman
   db.keyChanged(key, "set", NOTIFY_STRING);
   db.setExpire(key, when);
   db.keyChanged(key, "expire", NOTIFY_GENERIC);
+  propagateSetAt(ctx, key, args[3]!, when);
   ctx.reply.simple("OK");
 }
 
@@ -175,13 +183,19 @@ export const GETEX = {
     const when = expire === undefined ? 0 : expireTime(ctx, expire, flags, "getex");
     ctx.reply.bulk(value);
     const db = ctx.db;
+    const propagation = ctx.server.propagation;
     if (flags & (EXAT | PXAT) && when <= db.clock.now()) {
       db.delete(key);
       db.keyChanged(key, "del", NOTIFY_GENERIC);
+      if (propagation.active) propagation.rewrite(["DEL", key]);
     } else if (expire !== undefined) {
       db.setExpire(key, when);
       db.keyChanged(key, "expire", NOTIFY_GENERIC);
-    } else if (flags & PERSIST && db.persist(key)) db.keyChanged(key, "persist", NOTIFY_GENERIC);
+      if (propagation.active) propagation.rewrite(["PEXPIREAT", key, String(when)]);
+    } else if (flags & PERSIST && db.persist(key)) {
+      db.keyChanged(key, "persist", NOTIFY_GENERIC);
+      if (propagation.active) propagation.rewrite(["PERSIST", key]);
+    }
   },
 } satisfies CommandSpec;
 
