@@ -191,3 +191,107 @@ export const ERR_FUNCTION_EXISTS = (name: string) => `ERR Function ${name} alrea
 export const ERR_FUNCTION_COMPILE = (message: string) => `ERR Error compiling function: ${message}`;
 export const ERR_FUNCTION_REGISTER = (message: string) => `ERR Error registering functions: ${message}`;
 export const ERR_NO_FUNCTIONS = "ERR No functions registered";
+/** HyperLogLog (commands/hyperloglog.ts). */
+export const ERR_HLL_WRONGTYPE = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+export const ERR_HLL_CORRUPT = "INVALIDOBJ Corrupted HLL object detected";
+export const ERR_HLL_NO_SUCH_KEY = "ERR The specified key does not exist";
+export const ERR_HLL_NOT_SPARSE = "ERR HLL encoding is not sparse";
+/** `ERR Unknown PFDEBUG subcommand 'x'` (the name as sent). */
+export const ERR_PFDEBUG_UNKNOWN = (sub: string) => `ERR Unknown PFDEBUG subcommand '${sub}'`;
+
+/** A command refused while the dataset loads. */
+export const ERR_LOADING = "LOADING Redis is loading the dataset in memory";
+/** BGSAVE while one runs. */
+export const ERR_BGSAVE_IN_PROGRESS = "ERR Background save already in progress";
+/** BGSAVE while an AOF rewrite runs. */
+export const ERR_BGSAVE_AOF_REWRITING = "ERR An AOF log rewriting in progress: can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
+/** BGREWRITEAOF while one runs. */
+export const ERR_AOF_REWRITE_IN_PROGRESS = "ERR Background append only file rewriting already in progress";
+/** SHUTDOWN could not save. */
+export const ERR_SHUTDOWN_FAILED = "ERR Errors trying to SHUTDOWN. Check logs.";
+/** Bitmaps and bitfields (commands/bitmaps.ts). */
+export const ERR_BIT_OFFSET = "ERR bit offset is not an integer or out of range";
+export const ERR_BIT_VALUE = "ERR bit is not an integer or out of range";
+export const ERR_BIT_ARGUMENT = "ERR The bit argument must be 1 or 0.";
+export const ERR_BITOP_NOT = "ERR BITOP NOT must be called with a single source key.";
+export const ERR_BITFIELD_TYPE = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+export const ERR_BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified";
+export const ERR_BITFIELD_RO = "ERR BITFIELD_RO only supports the GET subcommand";
+/** Geo commands (commands/geo/). */
+export const ERR_GEO_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI";
+export const ERR_GEO_RADIUS_NOT_NUMBER = "ERR need numeric radius";
+export const ERR_GEO_RADIUS_NEGATIVE = "ERR radius cannot be negative";
+export const ERR_GEO_WIDTH_NOT_NUMBER = "ERR need numeric width";
+export const ERR_GEO_HEIGHT_NOT_NUMBER = "ERR need numeric height";
+export const ERR_GEO_BOX_NEGATIVE = "ERR height or width cannot be negative";
+export const ERR_GEO_COUNT = "ERR COUNT must be > 0";
+export const ERR_GEO_MEMBER = "ERR could not decode requested zset member";
+export const ERR_GEO_ANY_WITHOUT_COUNT = "ERR the ANY argument requires COUNT argument";
+/** `ERR invalid longitude,latitude pair 200.000000,1.000000` (the coordinates as printf's `%f`). */
+export const ERR_GEO_INVALID_PAIR = (longitude: string, latitude: string) => `ERR invalid longitude,latitude pair ${longitude},${latitude}`;
+/** `ERR GEOSEARCHSTORE is not compatible with ...` (`STORE option in GEORADIUS` for GEORADIUS). */
+export const ERR_GEO_STORE_WITH = (what: string) => `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+/** `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearch` (the name as sent). */
+export const ERR_GEO_FROM = (command: string) => `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${command}`;
+/** `ERR exactly one of BYRADIUS and BYBOX can be specified for geosearch` (the name as sent). */
+export const ERR_GEO_BY = (command: string) => `ERR exactly one of BYRADIUS and BYBOX can be specified for ${command}`;
+/** Streams (commands/streams/). Texts that name a key or group are cut at a NUL byte, as C's `%s` prints them. */
+export const ERR_STREAM_ID_INVALID = "ERR Invalid stream ID specified as stream command argument";
+export const ERR_STREAM_XADD_ID_ZERO = "ERR The ID specified in XADD must be greater than 0-0";
+export const ERR_STREAM_EXHAUSTED = "ERR The stream has exhausted the last possible ID, unable to add more items";
+export const ERR_STREAM_XADD_ID_SMALL = "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+export const ERR_STREAM_TOO_LARGE = "ERR Elements are too large to be stored";
+export const ERR_STREAM_MAXLEN_AND_MINID = "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+export const ERR_STREAM_MAXLEN_NEGATIVE = "ERR The MAXLEN argument must be >= 0.";
+export const ERR_STREAM_LIMIT_NEGATIVE = "ERR The LIMIT argument must be >= 0.";
+export const ERR_STREAM_LIMIT_NO_STRATEGY = "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+export const ERR_STREAM_XTRIM_NO_STRATEGY = "ERR syntax error, XTRIM must be called with a trimming strategy";
+export const ERR_STREAM_LIMIT_NO_APPROX = "ERR syntax error, LIMIT cannot be used without the special ~ option";
+export const ERR_STREAM_INVALID_START = "ERR invalid start ID for the interval";
+export const ERR_STREAM_INVALID_END = "ERR invalid end ID for the interval";
+export const ERR_STREAM_TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range";
+export const ERR_XREAD_UNBALANCED = "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+export const ERR_XREAD_GROUP_OPTION = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+export const ERR_XREAD_NOACK_OPTION = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+export const ERR_XREADGROUP_NO_GROUP = "ERR Missing GROUP option for XREADGROUP";
+export const ERR_XREADGROUP_DOLLAR = "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
+export const ERR_XREAD_GREATER_ID = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.";
+export const ERR_XREADGROUP_GROUP_GONE = "NOGROUP the consumer group this client was blocked on no longer exists";
+export const ERR_XREADGROUP_KEY_GONE = "UNBLOCKED the stream key no longer exists";
+/** `ERR XREAD command is not allowed with BLOCK option from scripts` (the name as sent). */
+export const ERR_XREAD_BLOCK_IN_SCRIPT = (command: string) => `ERR ${command} command is not allowed with BLOCK option from scripts`;
+/** `NOGROUP No such key 'k' or consumer group 'g' in XREADGROUP with GROUP option` */
+export const ERR_XREADGROUP_NOGROUP = (key: string, group: string) => `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}' in XREADGROUP with GROUP option`;
+/** `NOGROUP No such key 'k' or consumer group 'g'` (XPENDING, XCLAIM, XAUTOCLAIM). */
+export const ERR_NOGROUP_KEY_OR_GROUP = (key: string, group: string) => `NOGROUP No such key '${cString(key)}' or consumer group '${cString(group)}'`;
+/** `NOGROUP No such consumer group 'g' for key name 'k'` (XGROUP, XINFO CONSUMERS). */
+export const ERR_NOGROUP_FOR_KEY = (group: string, key: string) => `NOGROUP No such consumer group '${cString(group)}' for key name '${cString(key)}'`;
+export const ERR_BUSYGROUP = "BUSYGROUP Consumer Group name already exists";
+export const ERR_XGROUP_KEY_MISSING = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.";
+export const ERR_XGROUP_ENTRIES_READ = "ERR value for ENTRIESREAD must be positive or -1";
+export const ERR_XCLAIM_MIN_IDLE = "ERR Invalid min-idle-time argument for XCLAIM";
+export const ERR_XCLAIM_IDLE = "ERR Invalid IDLE option argument for XCLAIM";
+export const ERR_XCLAIM_TIME = "ERR Invalid TIME option argument for XCLAIM";
+export const ERR_XCLAIM_RETRYCOUNT = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+/** `ERR Unrecognized XCLAIM option 'x'` */
+export const ERR_XCLAIM_OPTION = (option: string) => `ERR Unrecognized XCLAIM option '${cString(option)}'`;
+export const ERR_XAUTOCLAIM_MIN_IDLE = "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+export const ERR_XAUTOCLAIM_COUNT = "ERR COUNT must be > 0";
+export const ERR_XSETID_ENTRIES_ADDED_NEGATIVE = "ERR entries_added must be positive";
+export const ERR_XSETID_MAX_DELETED = "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+export const ERR_XSETID_SMALL = "ERR The ID specified in XSETID is smaller than the target stream top item";
+export const ERR_XSETID_ENTRIES_ADDED_SMALL = "ERR The entries_added specified in XSETID is smaller than the target stream length";
+
+/** A byte string as C's `%s` prints it: up to its first NUL byte. */
+function cString(text: string): string {
+  const nul = text.indexOf("\0");
+  return nul < 0 ? text : text.slice(0, nul);
+}
+
+/** DUMP and RESTORE (commands/dump.ts). */
+export const ERR_BUSYKEY = "BUSYKEY Target key name already exists.";
+export const ERR_DUMP_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
+export const ERR_BAD_DATA_FORMAT = "ERR Bad data format";
+export const ERR_RESTORE_TTL = "ERR Invalid TTL value, must be >= 0";
+export const ERR_RESTORE_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0";
+export const ERR_RESTORE_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255";

@@ -81,7 +81,10 @@ export class ByteString extends RedisObject {
 
   /** The bytes of a latin1 string, as a value that can change in place. */
   static from(text: string): ByteString {
-    return new ByteString(Buffer.from(text, "latin1"), text.length);
+    // A plain Uint8Array: a Buffer's slice() would share memory, and `copy` must not.
+    const bytes = new Uint8Array(text.length);
+    Buffer.from(bytes.buffer).latin1Write(text);
+    return new ByteString(bytes, text.length);
   }
 
   /** Redis reports a value changed in place as `raw`, whatever its size. */
@@ -90,7 +93,7 @@ export class ByteString extends RedisObject {
   }
 
   copy(): ByteString {
-    return new ByteString(this.bytes.slice(0, this.length), this.length);
+    return new ByteString(Uint8Array.prototype.slice.call(this.bytes, 0, this.length), this.length);
   }
 
   /** Makes the value at least `length` bytes long, zero-filled, with room to grow amortised. */

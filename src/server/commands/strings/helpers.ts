@@ -5,7 +5,7 @@
  * string size limit, and the expire options of SET and GETEX with their exact validation.
  */
 import type { Value } from "../../../store/keyspace.ts";
-import { integerValue, LLONG_MAX, stringContent } from "../../../store/types/string.ts";
+import { ByteString, integerValue, LLONG_MAX, stringContent } from "../../../store/types/string.ts";
 import type { CommandContext } from "../../command.ts";
 import { ERR_INVALID_EXPIRE, ERR_NOT_INTEGER, ERR_STRING_TOO_LONG, ERR_SYNTAX, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
 
@@ -27,6 +27,58 @@ export function contentOrWrongType(value: Value): string {
   const content = stringContent(value);
   if (content === undefined) throw new ReplyError(ERR_WRONGTYPE);
   return content;
+}
+
+/** A read lookup that insists on a string and gives it in its stored form: a ByteString is not copied. */
+export function readStringValue(ctx: CommandContext, key: string): string | ByteString | undefined {
+  const value = ctx.server.lookupRead(ctx.db, key);
+  return value === undefined ? undefined : stringValueOrWrongType(value);
+}
+
+/** A write lookup that insists on a string and gives it in its stored form. */
+export function writableStringValue(ctx: CommandContext, key: string): string | ByteString | undefined {
+  const value = ctx.db.get(key);
+  return value === undefined ? undefined : stringValueOrWrongType(value);
+}
+
+/**
+ * A string value as a plain string or a ByteString (read in place), other string forms by their
+ * contents (`stringContent`), or WRONGTYPE for another type.
+ */
+export function stringValueOrWrongType(value: Value): string | ByteString {
+  if (typeof value === "string" || value instanceof ByteString) return value;
+  const content = stringContent(value);
+  if (content === undefined) throw new ReplyError(ERR_WRONGTYPE);
+  return content;
+}
+
+/**
+ * The string value `value` of `key` as a ByteString to change in place (SETRANGE, APPEND, SETBIT,
+ * BITFIELD): a plain string is converted once, with room for `size` bytes, and stored in its
+ * place keeping the TTL. Redis's dbUnshareStringValue likewise makes the value `raw`.
+ */
+export function ownBytes(ctx: CommandContext, key: string, value: string | ByteString, size = 0): ByteString {
+  if (typeof value !== "string") return value;
+  // A plain Uint8Array, not a Buffer: Buffer's `slice` shares memory, which would let a COPY
+  // (ByteString.copy slices) and its source change each other.
+  const owned = new ByteString(new Uint8Array(Math.max(size, value.length)), value.length);
+  writeLatin1(owned, 0, value);
+  ctx.db.set(key, owned, true);
+  return owned;
+}
+
+/** Writes the byte string `text` into `target` from byte `at` (which must be within its length). */
+export function writeLatin1(target: ByteString, at: number, text: string): void {
+  const bytes = target.bytes;
+  // A short patch is cheaper byte by byte than through a Buffer view.
+  if (text.length <= 16) for (let i = 0; i < text.length; i++) bytes[at + i] = text.charCodeAt(i);
+  else Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).latin1Write(text, at);
+}
+
+/** Bytes `start` up to (not including) `end` of a ByteString, as a byte string. */
+export function sliceLatin1(value: ByteString, start: number, end: number): string {
+  const bytes = value.bytes;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, value.length).latin1Slice(start, end);
 }
 
 /** A 64-bit integer argument (`getLongLongFromObjectOrReply`): a number, or a bigint beyond ±2^53. */

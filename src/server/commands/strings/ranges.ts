@@ -1,15 +1,21 @@
 /**
  * @module
- * Parts of a string: APPEND, STRLEN, GETRANGE (and its old name SUBSTR), SETRANGE. Values are
- * plain JS strings; JS engines concatenate with ropes, so APPEND is O(1) until the value is read
- * (which flattens it once). SETRANGE rebuilds the string: O(length) where Redis writes in place.
+ * Parts of a string: APPEND, STRLEN, GETRANGE (and its old name SUBSTR), SETRANGE. APPEND to an
+ * existing key and SETRANGE keep the value as a ByteString and change its bytes in place (grown
+ * amortised), as Redis changes its sds: O(1) per appended byte, O(patch) per SETRANGE, never a
+ * copy of the whole value per call. The value becomes `raw`, which OBJECT ENCODING reports as
+ * Redis does. STRLEN and GETRANGE read either form where it lies.
  */
+import { ByteString } from "../../../store/types/string.ts";
 import { FIRST_KEY, type CommandSpec } from "../../command.ts";
 import { ERR_OFFSET_OUT_OF_RANGE, ReplyError } from "../../errors.ts";
 import { NOTIFY_STRING } from "../../notifications.ts";
-import { checkStringLength, integerArgument, readString, writableString } from "./helpers.ts";
+import { checkStringLength, integerArgument, ownBytes, readStringValue, sliceLatin1, writableStringValue, writeLatin1 } from "./helpers.ts";
 
-/** APPEND key value — O(1). Creates the key (even with an empty value) when absent; keeps the TTL. */
+/**
+ * APPEND key value — O(1) amortised per appended byte. Creates the key (even with an empty
+ * value, then as SET would store it) when absent; keeps the TTL.
+ */
 export const APPEND = {
   name: "append",
   arity: 3,
@@ -19,18 +25,20 @@ export const APPEND = {
   run(ctx, args) {
     const key = args[1]!;
     const addition = args[2]!;
-    const value = writableString(ctx, key);
+    const value = writableStringValue(ctx, key);
     if (value === undefined) {
       ctx.db.set(key, addition);
       ctx.db.keyChanged(key, "append", NOTIFY_STRING);
       ctx.reply.integer(addition.length);
       return;
     }
-    checkStringLength(ctx, value.length, addition.length);
-    const grown = value + addition;
-    ctx.db.set(key, grown, true);
+    const at = value.length;
+    checkStringLength(ctx, at, addition.length);
+    const target = ownBytes(ctx, key, value, at + addition.length);
+    target.grow(at + addition.length);
+    writeLatin1(target, at, addition);
     ctx.db.keyChanged(key, "append", NOTIFY_STRING);
-    ctx.reply.integer(grown.length);
+    ctx.reply.integer(target.length);
   },
 } satisfies CommandSpec;
 
@@ -42,7 +50,7 @@ export const STRLEN = {
   keys: FIRST_KEY,
   categories: ["read", "string", "fast"],
   run(ctx, args) {
-    const value = readString(ctx, args[1]!);
+    const value = readStringValue(ctx, args[1]!);
     ctx.reply.integer(value === undefined ? 0 : value.length);
   },
 } satisfies CommandSpec;
@@ -52,7 +60,7 @@ export const STRLEN = {
  * negative with start past end is empty, and a range entirely before the start clamps to the
  * first byte (`GETRANGE k -100 -50` is the first byte in 7.0).
  */
-function range(value: string, start: number | bigint, end: number | bigint): string {
+function range(value: string | ByteString, start: number | bigint, end: number | bigint): string {
   // Compared exactly (number and bigint compare by value), before any rounding to number.
   if (start < 0 && end < 0 && start > end) return "";
   const length = value.length;
@@ -63,7 +71,8 @@ function range(value: string, start: number | bigint, end: number | bigint): str
   if (from < 0) from = 0;
   if (to < 0) to = 0;
   if (to >= length) to = length - 1;
-  return from > to || length === 0 ? "" : value.slice(from, to + 1);
+  if (from > to || length === 0) return "";
+  return typeof value === "string" ? value.slice(from, to + 1) : sliceLatin1(value, from, to + 1);
 }
 
 /** GETRANGE key start end — O(N) in the returned length. */
@@ -76,7 +85,7 @@ export const GETRANGE = {
   run(ctx, args) {
     const start = integerArgument(args[2]!);
     const end = integerArgument(args[3]!);
-    const value = readString(ctx, args[1]!);
+    const value = readStringValue(ctx, args[1]!);
     ctx.reply.bulk(value === undefined ? "" : range(value, start, end));
   },
 } satisfies CommandSpec;
@@ -85,8 +94,8 @@ export const GETRANGE = {
 export const SUBSTR = { ...GETRANGE, name: "substr" } satisfies CommandSpec;
 
 /**
- * SETRANGE key offset value — O(length) here (a new string); pads with zero bytes past the end.
- * An empty value changes nothing and creates no key; the result must fit proto-max-bulk-len.
+ * SETRANGE key offset value — O(patch length), in place; pads with zero bytes past the end. An
+ * empty value changes nothing and creates no key; the result must fit proto-max-bulk-len.
  */
 export const SETRANGE = {
   name: "setrange",
@@ -101,23 +110,24 @@ export const SETRANGE = {
     if (parsed < 0) throw new ReplyError(ERR_OFFSET_OUT_OF_RANGE);
     // Beyond 2^53 the offset is only compared with the size limit, which it exceeds either way.
     const offset = Number(parsed);
-    const value = writableString(ctx, key);
+    const value = writableStringValue(ctx, key);
     if (patch.length === 0) {
       ctx.reply.integer(value === undefined ? 0 : value.length);
       return;
     }
     checkStringLength(ctx, offset, patch.length);
-    let result: string;
+    const size = offset + patch.length;
+    let target: ByteString;
     if (value === undefined) {
-      result = "\0".repeat(offset) + patch;
-      ctx.db.set(key, result);
+      // Redis creates the value as a raw sds, zero-filled up to the offset.
+      target = new ByteString(new Uint8Array(size), size);
+      ctx.db.set(key, target);
     } else {
-      result = offset <= value.length
-        ? value.slice(0, offset) + patch + value.slice(offset + patch.length)
-        : value + "\0".repeat(offset - value.length) + patch;
-      ctx.db.set(key, result, true);
+      target = ownBytes(ctx, key, value, size);
+      target.grow(size);
     }
+    writeLatin1(target, offset, patch);
     ctx.db.keyChanged(key, "setrange", NOTIFY_STRING);
-    ctx.reply.integer(result.length);
+    ctx.reply.integer(target.length);
   },
 } satisfies CommandSpec;
