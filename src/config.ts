@@ -33,6 +33,11 @@ export interface ParamSpec {
   readonly doc: string;
   /** Shown in octal by CONFIG GET (and written as 0o... by CONFIG REWRITE), as Redis shows file modes. */
   readonly octal?: boolean;
+  /**
+   * Redis 7's protected configs (`enable-protected-configs no`, the default): files the server
+   * writes; CONFIG SET refuses them, so a client cannot make the server write elsewhere.
+   */
+  readonly protected?: boolean;
   /** A secret: CONFIG SET replaces its value with "(redacted)" in the slow log and MONITOR. */
   readonly sensitive?: boolean;
   /**
@@ -131,15 +136,15 @@ export const PARAMS = {
   "hll-sparse-max-bytes": { kind: "memory", default: 3000, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "a HyperLogLog whose sparse form would pass this many bytes converts to the dense form" },
   "stream-node-max-bytes": { kind: "memory", default: 4096, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "most bytes of one stream node (a block of entries); 0: no limit" },
   "stream-node-max-entries": { kind: "integer", default: 100, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "most entries of one stream node; 0: no limit" },
-  dir: { kind: "string", default: ".", mutable: true, format: (value) => resolve(String(value)), doc: "folder of the RDB file and the AOF folder (CONFIG GET shows it absolute)" },
-  dbfilename: { kind: "string", default: "dump.rdb", mutable: true, doc: "name of the RDB file in dir" },
+  dir: { kind: "string", default: ".", mutable: true, protected: true, format: (value) => resolve(String(value)), doc: "folder of the RDB file and the AOF folder (CONFIG GET shows it absolute)" },
+  dbfilename: { kind: "string", default: "dump.rdb", mutable: true, protected: true, doc: "name of the RDB file in dir" },
   rdbcompression: { kind: "bool", default: true, mutable: true, doc: "compress strings in RDB files and DUMP payloads with LZF, as Redis" },
   rdbchecksum: { kind: "bool", default: true, mutable: true, doc: "end RDB files and DUMP payloads with a CRC64 checksum, and check it when loading" },
   save: { kind: "string", default: "3600 1 300 100 60 10000", mutable: true, normalize: normalizeSavePoints, doc: "save points: pairs of seconds and changes; an RDB snapshot is taken when that many changes happened within that many seconds; empty: never (embedded servers default to empty)" },
   appendonly: { kind: "bool", default: false, mutable: true, doc: "log every write to the append-only file (AOF) and load it at start instead of the RDB file" },
   appendfilename: { kind: "string", default: "appendonly.aof", mutable: false, doc: "base name of the AOF files" },
   appenddirname: { kind: "string", default: "appendonlydir", mutable: false, doc: "folder in dir holding the AOF files and their manifest" },
-  appendfsync: { kind: "enum", values: ["always", "everysec", "no"], default: "everysec", mutable: true, doc: "when the AOF is flushed to disk: before each reply, once a second, or when the OS likes" },
+  appendfsync: { kind: "enum", values: ["everysec", "always", "no"], default: "everysec", mutable: true, doc: "when the AOF is flushed to disk: before each reply, once a second, or when the OS likes" },
   "auto-aof-rewrite-percentage": { kind: "integer", default: 100, min: 0, max: INT_MAX, mutable: true, doc: "rewrite the AOF when it grew by this percent since the last rewrite; 0: never" },
   "auto-aof-rewrite-min-size": { kind: "memory", default: 64 * MB, min: 0, max: Number.MAX_SAFE_INTEGER, mutable: true, doc: "no automatic AOF rewrite below this size" },
   "aof-load-truncated": { kind: "bool", default: true, mutable: true, doc: "load an AOF whose last command is cut off (up to the last whole command) instead of refusing to start" },

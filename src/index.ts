@@ -8,11 +8,14 @@ import pkg from "../package.json" with { type: "json" };
 import { ConfigError, configFilePath, loadConfig, parseCommandLine, PARAMS, type CommandLine, type Config } from "./config.ts";
 import { serve } from "./lib.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { checkAof, checkRdb } from "./persist/check.ts";
 import { closeOnSignals } from "./tcp/server.ts";
 
 const USAGE = `bunredis ${pkg.version}: a Redis-compatible server on Bun, with a line-echo mode
 
 Usage: bunredis [--config PATH] [--NAME VALUE ...]
+       bunredis check-aof [--fix] FILE   check an AOF file or manifest (--fix: cut a bad tail off)
+       bunredis check-rdb FILE           check an RDB file
   --config PATH   configuration file (default: ./redis.toml when it exists, else built-in defaults)
   --help          this text
   --version       the version
@@ -28,7 +31,20 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** `check-aof` / `check-rdb`: prints the report and exits with its code. */
+function check(args: string[]): never {
+  const [command, ...rest] = args;
+  const fix = rest[0] === "--fix";
+  const file = fix ? rest[1] : rest[0];
+  if (file === undefined || rest.length > (fix ? 2 : 1)) fail(`usage: bunredis ${command}${command === "check-aof" ? " [--fix]" : ""} FILE`);
+  const result = command === "check-aof" ? checkAof(file, fix) : checkRdb(file);
+  process.stdout.write(result.lines.join("\n") + "\n");
+  process.exit(result.code);
+}
+
 function main(): void {
+  const first = process.argv[2];
+  if (first === "check-aof" || first === "check-rdb") check(process.argv.slice(2));
   let line: CommandLine;
   let config: Config;
   try {
@@ -72,6 +88,12 @@ function main(): void {
         stopping = true;
         log.info("SHUTDOWN requested by a client: shutting down");
         server.close().then(() => exit(0));
+      },
+      // A data file that cannot be loaded stops the server, as Redis refuses to run on part of it.
+      onLoaded: (error) => {
+        if (error === undefined || stopping) return;
+        stopping = true;
+        server.close().then(() => exit(1));
       },
     });
   } catch (error) {

@@ -9,6 +9,9 @@
  * await server.close();
  * ```
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { absoluteConfigPath, defaultConfig, setParam, type Config } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { EchoHandler } from "./tcp/echo.ts";
@@ -38,6 +41,11 @@ export interface ServeOptions {
   configFile?: string;
   /** Called when a client runs SHUTDOWN: the caller closes the listener (and may exit). */
   onShutdown(request: ShutdownRequest): void;
+  /**
+   * Called once the data files are loaded (clients get -LOADING until then), with the error if
+   * they could not be: the server must then not go on with a partial dataset.
+   */
+  onLoaded?(error: Error | undefined): void;
 }
 
 /** Listens with `config`, serving the mode it names; the caller owns the logger. */
@@ -62,6 +70,13 @@ export function serve(config: Config, logger: Logger, options: ServeOptions): Tc
   try {
     const tcp = listen(listenOptions, new RedisHandler(server, log), tcpLog);
     server.tcpPort = tcp.port;
+    server.persistence.start().then(
+      () => options.onLoaded?.(undefined),
+      (error: Error) => {
+        log.error(error.message);
+        options.onLoaded?.(error);
+      },
+    );
     return tcp;
   } catch (error) {
     server.close();
@@ -71,25 +86,38 @@ export function serve(config: Config, logger: Logger, options: ServeOptions): Tc
 
 /**
  * Starts a server. Defaults differ from the command line's where embedding wants it: bind
- * 127.0.0.1, port 0 (a free one), no log file, warnings only, no save points (nothing written to disk unless asked).
+ * 127.0.0.1, port 0 (a free one), no log file, warnings only, no save points, and unless `dir` is
+ * given a fresh temporary folder for data files (removed on close), so that an embedded server
+ * neither loads nor leaves a dump.rdb in the working directory.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = defaultConfig();
-  const embedded: Partial<Config> = { bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning", save: "" };
   const { logger: given, clock, ...params } = options;
+  const scratch = params.dir === undefined ? mkdtempSync(join(tmpdir(), "bunredis-")) : undefined;
+  const embedded: Partial<Config> = { bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning", save: "", ...(scratch ? { dir: scratch } : {}) };
   for (const [name, value] of Object.entries({ ...embedded, ...params })) setParam(config, name, value, "startServer");
   const logger = given ?? createLogger({ level: config.loglevel, dir: config["log-dir"], name: config["log-name"] });
   let server: TcpServer;
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= server.close().then(() => (given ? undefined : logger.close()));
+    closing ??= server
+      .close()
+      .then(() => (given ? undefined : logger.close()))
+      .then(() => (scratch ? rmSync(scratch, { recursive: true, force: true }) : undefined));
     return closing;
   };
+  let loaded!: (error: Error | undefined) => void;
+  const loading = new Promise<Error | undefined>((resolve) => (loaded = resolve));
   try {
-    server = serve(config, logger, { clock, onShutdown: () => void close() });
+    server = serve(config, logger, { clock, onShutdown: () => void close(), onLoaded: (error) => loaded(error) });
   } catch (error) {
     if (!given) await logger.close();
     throw error;
+  }
+  const loadError = config.mode === "redis" ? await loading : undefined;
+  if (loadError !== undefined) {
+    await close();
+    throw loadError;
   }
   return {
     port: server.port,

@@ -42,6 +42,8 @@ export class Client {
    * timeout had passed at once. Set by whoever runs such a batch.
    */
   denyBlocking = false;
+  /** The client that replays the AOF at start-up: not refused while loading, as Redis's fake client. */
+  loader = false;
   /**
    * MULTI is open or the client is subscribed (pub/sub): the dispatcher looks closer at each of its
    * commands (to queue it, or refuse it). Every other client costs the dispatcher this one check.

@@ -168,6 +168,9 @@ export class RedisHandler implements Handler<RedisConnection> {
   private flush(socket: Socket<RedisConnection>): void {
     const reply = this.reply;
     if (reply.length === 0) return;
+    // No reply leaves before the AOF holds the writes it acknowledges.
+    const aof = this.server.persistence.aof;
+    if (aof !== undefined && aof.pending) aof.flush();
     // Messages queued for this client earlier go first, so that its output keeps its order.
     if (socket.data.pushes.length > 0) this.writePushesOf(socket);
     this.server.stats.netOutputBytes += reply.length;
@@ -244,6 +247,9 @@ export class RedisHandler implements Handler<RedisConnection> {
   /** Writes one client's queued messages. */
   private writePushesOf(socket: Socket<RedisConnection>): void {
     const { pushes, outbox } = socket.data;
+    // A served blocked client's reply, or a notification, may tell of a write: the AOF goes first.
+    const aof = this.server.persistence.aof;
+    if (aof !== undefined && aof.pending) aof.flush();
     const bytes = pushes.length === 1 ? pushes[0]! : Buffer.concat(pushes);
     pushes.length = 0;
     this.pushing.delete(socket);
@@ -265,6 +271,12 @@ export class RedisHandler implements Handler<RedisConnection> {
   }
 
   async shutdown(): Promise<void> {
+    // Clients are no longer read: the AOF is complete, and a final save (if configured) sees everything.
+    try {
+      this.server.persistence.shutdown({});
+    } catch (error) {
+      this.log.error(`Error trying to save the DB on shutdown: ${(error as Error).message}`);
+    }
     this.server.close();
   }
 }

@@ -277,9 +277,26 @@ function memorySection(server: Server): Fields {
 }
 
 function persistenceSection(server: Server): Fields {
-  return [
-    ["loading", 0],
+  const persistence = server.persistence;
+  const loading = persistence.loading;
+  const aof = persistence.aof;
+  const fields: Fields = [
+    ["loading", loading ? 1 : 0],
     ["async_loading", 0],
+  ];
+  if (loading) {
+    const elapsed = Math.max(0.001, (performance.now() - loading.startedAt) / 1000);
+    const percent = persistence.loadedPercent();
+    fields.push(
+      ["loading_start_time", Math.floor((server.clock.now() - elapsed * 1000) / 1000)],
+      ["loading_total_bytes", loading.totalBytes],
+      ["loading_rdb_used_mem", 0],
+      ["loading_loaded_bytes", loading.loadedBytes],
+      ["loading_loaded_perc", percent.toFixed(2)],
+      ["loading_eta_seconds", percent > 0 ? Math.round((elapsed * (100 - percent)) / percent) : 1],
+    );
+  }
+  fields.push(
     ["current_cow_peak", 0],
     ["current_cow_size", 0],
     ["current_cow_size_age", 0],
@@ -287,28 +304,39 @@ function persistenceSection(server: Server): Fields {
     ["current_save_keys_processed", 0],
     ["current_save_keys_total", 0],
     ["rdb_changes_since_last_save", server.dirty],
-    ["rdb_bgsave_in_progress", 0],
+    ["rdb_bgsave_in_progress", persistence.bgsaveInProgress ? 1 : 0],
     ["rdb_last_save_time", server.lastSave],
-    ["rdb_last_bgsave_status", "ok"],
-    ["rdb_last_bgsave_time_sec", -1],
-    ["rdb_current_bgsave_time_sec", -1],
-    ["rdb_saves", 0],
+    ["rdb_last_bgsave_status", persistence.lastBgsaveOk ? "ok" : "err"],
+    ["rdb_last_bgsave_time_sec", persistence.lastBgsaveSeconds],
+    ["rdb_current_bgsave_time_sec", persistence.bgsaveSeconds],
+    ["rdb_saves", persistence.rdbSaves],
     ["rdb_last_cow_size", 0],
-    ["rdb_last_load_keys_expired", 0],
-    ["rdb_last_load_keys_loaded", 0],
-    ["aof_enabled", 0],
-    ["aof_rewrite_in_progress", 0],
-    ["aof_rewrite_scheduled", 0],
-    ["aof_last_rewrite_time_sec", -1],
+    ["rdb_last_load_keys_expired", persistence.lastLoadKeysExpired],
+    ["rdb_last_load_keys_loaded", persistence.lastLoadKeysLoaded],
+    ["aof_enabled", aof ? 1 : 0],
+    ["aof_rewrite_in_progress", aof?.rewriteInProgress ? 1 : 0],
+    ["aof_rewrite_scheduled", persistence.rewriteScheduled ? 1 : 0],
+    ["aof_last_rewrite_time_sec", aof?.lastRewriteSeconds ?? -1],
     ["aof_current_rewrite_time_sec", -1],
-    ["aof_last_bgrewrite_status", "ok"],
-    ["aof_rewrites", 0],
+    ["aof_last_bgrewrite_status", aof === undefined || aof.lastRewriteOk ? "ok" : "err"],
+    ["aof_rewrites", persistence.aofRewrites],
     ["aof_rewrites_consecutive_failures", 0],
-    ["aof_last_write_status", "ok"],
+    ["aof_last_write_status", aof === undefined || aof.lastWriteOk ? "ok" : "err"],
     ["aof_last_cow_size", 0],
     ["module_fork_in_progress", 0],
     ["module_fork_last_cow_size", 0],
-  ];
+  );
+  if (aof) {
+    fields.push(
+      ["aof_current_size", aof.size],
+      ["aof_base_size", aof.baseSize],
+      ["aof_pending_rewrite", 0],
+      ["aof_buffer_length", 0],
+      ["aof_pending_bio_fsync", 0],
+      ["aof_delayed_fsync", 0],
+    );
+  }
+  return fields;
 }
 
 function statsSection(server: Server): Fields {

@@ -13,11 +13,12 @@ import { Blocking } from "./blocking.ts";
 import type { Client } from "./client.ts";
 import { ERR_OOM, Evictor } from "./eviction.ts";
 import { arityMatches, CommandTable, keyIndexes, type CommandContext, type CommandSpec } from "./command.ts";
-import { ERR_ARITY, ERR_EXECABORT_BECAUSE, ERR_NO_MULTI, ERR_NOAUTH, ERR_PUBSUB_CONTEXT, ERR_UNKNOWN_SUBCOMMAND, ReplyError, unknownCommand } from "./errors.ts";
+import { ERR_ARITY, ERR_EXECABORT_BECAUSE, ERR_NO_MULTI, ERR_LOADING, ERR_NOAUTH, ERR_PUBSUB_CONTEXT, ERR_UNKNOWN_SUBCOMMAND, ReplyError, unknownCommand } from "./errors.ts";
 import { InstantaneousMetrics, METRIC_PERIOD_MS, usedMemory } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
 import { NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW, parseNotifyFlags } from "./notifications.ts";
 import { PubSub } from "./pubsub.ts";
+import { Persistence } from "./persistence.ts";
 import { Propagation } from "./propagation.ts";
 import { Scripting } from "./scripting/index.ts";
 import { discardTransaction, queueCommand, Watches } from "./transactions.ts";
@@ -104,6 +105,8 @@ export class Server {
   readonly blocking: Blocking = new Blocking(this);
   /** What write commands hand on to persistence (their effects). */
   readonly propagation = new Propagation();
+  /** Loading, saving, the AOF. */
+  readonly persistence: Persistence = new Persistence(this);
   /** EVAL scripts and function libraries, with their Lua states (created on first use). */
   readonly scripting: Scripting = new Scripting(this);
   /** Channels, patterns and their subscribers; message delivery. */
@@ -193,6 +196,7 @@ export class Server {
   /** Stops background work; the server can then be dropped. */
   close(): void {
     this.blocking.close();
+    this.persistence.close();
     clearTimeout(this.cron);
     clearTimeout(this.pauseTimer);
     clearTimeout(this.resumeTask);
@@ -262,6 +266,7 @@ export class Server {
     this.cron = setTimeout(() => {
       if (!this.paused && this.activeExpire) this.expireCycle(period / 4);
       this.evictor.sample();
+      this.persistence.cron();
       if (this.config.timeout > 0) this.closeIdleClients(this.config.timeout * 1000);
       if (performance.now() - this.lastMetricSample >= METRIC_PERIOD_MS) this.sampleMetrics();
       this.scheduleCron();
@@ -401,6 +406,8 @@ export class Server {
       this.reject(client, reply, ERR_ARITY(spec.name), spec);
     } else if (!client.authenticated && !spec.flags.includes("no_auth")) {
       this.reject(client, reply, ERR_NOAUTH, spec);
+    } else if (this.persistence.loading !== undefined && !client.loader && !spec.flags.includes("loading")) {
+      this.reject(client, reply, ERR_LOADING, spec);
     } else if (this.config.maxmemory !== 0 && !this.evictor.makeRoom() && spec.flags.includes("denyoom")) {
       this.reject(client, reply, ERR_OOM, spec);
     } else if (client.restricted && this.refuse(client, spec, reply)) {

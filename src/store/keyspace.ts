@@ -78,7 +78,10 @@ const MAX_EXACT_TIME = Number.MAX_SAFE_INTEGER;
  * keys, so a write pays one field check otherwise; the store knows nothing of who waits.
  */
 export interface KeyListener {
-  /** `key` was given a value by `set` (created or replaced: a push, RENAME, COPY, MOVE, RESTORE...). */
+  /**
+   * `key` was given a value by `set` (created or replaced: a push, RENAME, COPY, MOVE, RESTORE...)
+   * or removed (DEL, expiry, eviction: XREADGROUP's waiters must hear that the stream is gone).
+   */
   keySet(db: Db, key: string): void;
   /** Every key may hold another value now (SWAPDB exchanged the contents). */
   contentsReplaced(db: Db): void;
@@ -203,6 +206,7 @@ export class Db {
   private remove(key: string): void {
     if (this.beforeWrite !== undefined) this.beforeWrite(this, key);
     this.dict.delete(key);
+    if (this.keyListener !== undefined) this.keyListener.keySet(this, key);
     this.accessed.delete(key);
     this.removals = (this.removals + 1) >>> 0;
     if (this.expires.size !== 0 && this.expires.delete(key) && this.farExpires.size !== 0) this.farExpires.delete(key);
@@ -250,6 +254,11 @@ export class Db {
     this.accessed.set(key, this.lru.seconds);
   }
 
+  /** Makes `key` look last accessed `seconds` ago (RESTORE IDLETIME, an RDB file's IDLE record). */
+  setIdleSeconds(key: string, seconds: number): void {
+    this.accessed.set(key, this.lru.seconds - seconds);
+  }
+
   /** Seconds since `key` was last accessed, on the LRU clock as Redis's OBJECT IDLETIME reports it. */
   idleSeconds(key: string): number {
     const last = this.accessed.get(key);
@@ -277,6 +286,7 @@ export class Db {
     this.sampleCursors = [undefined, undefined];
     this.scans.clear();
     this.scanning.delete(this);
+    this.keyListener?.contentsReplaced(this);
   }
 
   /** Takes every key of `other` and gives it this one's (SWAPDB), in O(1) as Redis does. */

@@ -49,7 +49,7 @@ export function useBlockingServers(name: string): BlockingServers {
     if (!HAVE_REDIS) return;
     redis = await startRedisServer();
     const config = defaultConfig();
-    for (const [key, value] of Object.entries({ bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning" })) setParam(config, key, value, "test");
+    for (const [key, value] of Object.entries({ bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning", save: "" })) setParam(config, key, value, "test");
     const logger = createLogger({ level: "warning", dir: "", name });
     const server = new Server(config, logger.log, systemClock, new CommandTable(ALL_COMMANDS), () => {});
     const listenOptions = { bind: "127.0.0.1", port: 0, unixsocket: "", unixsocketperm: 0, maxclients: () => 10000, shutdownTimeout: () => 1 };

@@ -17,6 +17,7 @@ import {
   ERR_CLIENT_ID_RANGE,
   ERR_INVALID_CLIENT_ID,
   ERR_NO_SHUTDOWN,
+  ERR_SHUTDOWN_FAILED,
   ERR_NO_SUCH_CLIENT,
   ERR_NO_SUCH_USER,
   ERR_NOT_INTEGER,
@@ -467,9 +468,10 @@ export const MONITOR = {
 /**
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] — O(N) in clients, to drain them. Starts the
  * graceful shutdown (every client gets what is queued for it, then a clean close). The caller gets
- * no reply, as from Redis, which exits instead; nothing it sent after SHUTDOWN runs. Persistence
- * does not exist yet, so SAVE and NOSAVE only pass their choice on; no shutdown ever waits (for
- * replicas), so ABORT always finds none in progress.
+ * no reply, as from Redis, which exits instead; nothing it sent after SHUTDOWN runs. First the AOF
+ * is fsynced and, with save points (or SAVE; not with NOSAVE), the RDB file saved; if that fails
+ * the server stays up and replies an error, unless FORCE. No shutdown ever waits (for replicas),
+ * so ABORT always finds none in progress.
  */
 export const SHUTDOWN = {
   name: "shutdown",
@@ -482,19 +484,28 @@ export const SHUTDOWN = {
     let noSave = false;
     let other = false;
     let abort = false;
+    let force = false;
     for (let i = 1; i < args.length; i++) {
       const option = args[i]!.toLowerCase();
       if (option === "save") save = true;
       else if (option === "nosave") noSave = true;
-      else if (option === "now" || option === "force") other = true;
+      else if (option === "now") other = true;
+      else if (option === "force") other = force = true;
       else if (option === "abort") abort = true;
       else throw new ReplyError(ERR_SYNTAX);
     }
     if ((abort && (save || noSave || other)) || (save && noSave)) throw new ReplyError(ERR_SYNTAX);
     if (abort) throw new ReplyError(ERR_NO_SHUTDOWN);
     server.log.warn("User requested shutdown...");
+    const request = { save: save ? true : noSave ? false : undefined };
+    try {
+      server.persistence.shutdown(request);
+    } catch (error) {
+      server.log.warn(`Error trying to save the DB: ${(error as Error).message}`);
+      if (!force) throw new ReplyError(ERR_SHUTDOWN_FAILED);
+    }
     client.closeAfterReply = true;
-    server.shutdown({ save: save ? true : noSave ? false : undefined });
+    server.shutdown(request);
   },
 } satisfies CommandSpec;
 

@@ -48,6 +48,10 @@ export const CONFIG_GET = {
 function applyEffect(server: Server, name: ParamName): void {
   if (name === "loglevel") server.applyLogLevel(server.config.loglevel as LogLevelName);
   else if (name === "notify-keyspace-events") server.applyNotifyConfig();
+  else if (name === "appendonly") {
+    if (server.config.appendonly) server.persistence.enableAof();
+    else server.persistence.closeAof();
+  }
 }
 
 /**
@@ -78,6 +82,7 @@ export const CONFIG_SET = {
       if (known && (PARAMS[name] as ParamSpec).sensitive) args[i + 1] = REDACTED;
       if (error) continue;
       if (!known || !PARAMS[name].mutable) error = ERR_CONFIG_SET_FAILED(given, "can't set immutable config");
+      else if ((PARAMS[name] as ParamSpec).protected) error = ERR_CONFIG_SET_FAILED(given, "can't set protected config");
       else if (pairs.some((pair) => pair.name === name)) error = ERR_CONFIG_SET_FAILED(given, "duplicate parameter");
       else pairs.push({ name, value });
     }

@@ -358,6 +358,8 @@ export function commandKeys(spec: CommandSpec, args: readonly string[]): FoundKe
   if (hasKeySpec && !variableFlags) {
     const found = keysFromSpecs(specs, args, spec.arity, false);
     if (found) return found;
+    // Specs that fail with no key procedure to fall back on find nothing, as in Redis (PFMERGE dest).
+    if (spec.keyIndexes === undefined) return undefined;
   }
   let indexes: number[];
   try {

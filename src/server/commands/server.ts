@@ -4,6 +4,7 @@
  * introspection — INFO, SLOWLOG, LATENCY, MEMORY, TIME, LASTSAVE, DEBUG. (CONFIG is in
  * config.ts, COMMAND in introspection.ts.)
  */
+import { savePoints } from "../../config.ts";
 import { systemClock } from "../../store/keyspace.ts";
 import { parseInteger } from "../arguments.ts";
 import { NO_KEYS, type CommandSpec } from "../command.ts";
@@ -38,6 +39,11 @@ export const FLUSHALL = {
       server.dirty += db.size;
       db.flush();
     }
+    // As Redis: a background save of the old data is pointless now, and with save points the
+    // (empty) dataset is saved at once; the dirty count then makes FLUSHALL reach the AOF.
+    server.persistence.abortBackgroundSave();
+    if (savePoints(server.config.save).length > 0) server.persistence.save();
+    server.dirty++;
     reply.simple("OK");
   },
 } satisfies CommandSpec;
@@ -54,6 +60,9 @@ export const FLUSHDB = {
     if (server.watches.active) server.watches.touchAllInDb(db);
     server.dirty += db.size;
     db.flush();
+    // Handed on even when the database was empty (Redis's forceCommandPropagation).
+    server.propagation.prevent();
+    if (server.propagation.active) server.propagation.also(db.id, args);
     reply.simple("OK");
   },
 } satisfies CommandSpec;
@@ -493,7 +502,7 @@ function atoi(text: string): number {
 }
 
 /**
- * DEBUG SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP — refused unless `enable-debug-command`
+ * DEBUG RELOAD | SLEEP seconds | SET-ACTIVE-EXPIRE 0|1 | HELP — refused unless `enable-debug-command`
  * allows it (off by default, as in Redis 7.0). SLEEP blocks the whole server, as Redis does.
  */
 export const DEBUG = {
@@ -512,9 +521,19 @@ export const DEBUG = {
         "    Setting it to 0 disables expiring keys in background when they are not",
         "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
         "    default.",
+        "RELOAD",
+        "    Save the RDB on disk and reload it back to memory.",
         "SLEEP <seconds>",
         "    Stop the server for <seconds>. Decimals allowed.",
       ]);
+    } else if (sub === "reload" && args.length === 2) {
+      try {
+        server.persistence.reload();
+      } catch (error) {
+        server.log.warn(`DEBUG RELOAD failed: ${(error as Error).message}`);
+        throw new ReplyError("ERR Error trying to load the RDB dump, check server logs.");
+      }
+      reply.simple("OK");
     } else if (sub === "sleep" && args.length === 3) {
       const milliseconds = strtod(args[2]!) * 1000;
       if (milliseconds > 0) Bun.sleepSync(milliseconds);

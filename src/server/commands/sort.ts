@@ -561,6 +561,8 @@ export const SORT_RO = {
   flags: ["readonly", "movablekeys"],
   keys: FIRST_KEY,
   categories: ["read", "set", "sortedset", "list", "slow", "dangerous"],
+  // Redis's sortROGetKeys: only the sorted key (BY/GET patterns name keys no one can list).
+  keyIndexes: () => [1],
   run(ctx, args) {
     sort(ctx, args, true);
   },

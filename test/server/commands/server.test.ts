@@ -518,7 +518,7 @@ describe("DEBUG", () => {
     expect(await a.call("DEBUG", "HELP")).toStartWith("-ERR DEBUG command not allowed.");
     const b = await RespConnection.open(local.port);
     expect(await b.call("DEBUG", "SLEEP", "0")).toBe("+OK\r\n");
-    expect(await b.call("DEBUG", "HELP")).toStartWith("*9\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+SET-ACTIVE-EXPIRE <0|1>\r\n");
+    expect(await b.call("DEBUG", "HELP")).toStartWith("*11\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+SET-ACTIVE-EXPIRE <0|1>\r\n");
     a.close();
     b.close();
   });
