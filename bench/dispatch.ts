@@ -55,7 +55,7 @@ function measure(name: string, make: (i: number) => string[]): void {
     const used = process.cpuUsage(start);
     best = Math.min(best, ((used.user + used.system) * 1000) / (input.length * depth * 5));
   }
-  console.log(`${name.padEnd(6)} ${best.toFixed(0)} ns CPU per command (depth ${depth}, ${keyspace} keys)`);
+  console.log(`${name.padEnd(7)} ${best.toFixed(0)} ns CPU per command (depth ${depth}, ${keyspace} keys)`);
 }
 
 measure("SET", (i) => ["SET", key(i), "xxx"]);
@@ -63,4 +63,8 @@ measure("GET", (i) => ["GET", key(i)]);
 measure("INCR", (i) => ["INCR", `counter:${i % 1000}`]);
 measure("PING", () => ["PING"]);
 measure("MSET", (i) => ["MSET", ...Array.from({ length: 10 }, (_, j) => [key((i + j * 7919) % keyspace), "xxx"]).flat()]);
+measure("SETBIT", (i) => ["SETBIT", `bits:${i}`, "1000", "1"]);
+measure("PFADD", (i) => ["PFADD", "hll", String(i)]);
+measure("GEOADD", (i) => ["GEOADD", "points", "13.361389", "38.115556", `m:${i}`]);
+measure("XADD", () => ["XADD", "stream", "MAXLEN", "~", "100000", "*", "field", "value"]);
 server.close();

@@ -39,6 +39,13 @@ function popcount32(word: number): number {
   return Math.imul((word + (word >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
+/** Set bits of every 16-bit value: one table lookup per two bytes beats any arithmetic in JS. */
+const POPCOUNT16 = (() => {
+  const table = new Uint8Array(65536);
+  for (let i = 1; i < 65536; i++) table[i] = (i & 1) + table[i >>> 1]!;
+  return table;
+})();
+
 /** Below this many bytes a word view costs more than it saves. */
 const WORD_THRESHOLD = 64;
 
@@ -56,11 +63,11 @@ export function countBits(source: Bits, first: number, last: number): number {
   }
   const bytes = source.bytes;
   if (last - first >= WORD_THRESHOLD) {
-    for (; (bytes.byteOffset + i) % 4 !== 0; i++) count += popcount32(bytes[i]!);
-    const words = Math.floor((last + 1 - i) / 4);
-    const view = new Int32Array(bytes.buffer, bytes.byteOffset + i, words);
-    for (let w = 0; w < words; w++) count += popcount32(view[w]!);
-    i += words * 4;
+    if ((bytes.byteOffset + i) % 2 !== 0) count += popcount32(bytes[i++]!);
+    const halves = Math.floor((last + 1 - i) / 2);
+    const view = new Uint16Array(bytes.buffer, bytes.byteOffset + i, halves);
+    for (let h = 0; h < halves; h++) count += POPCOUNT16[view[h]!]!;
+    i += halves * 2;
   }
   for (; i <= last; i++) count += popcount32(bytes[i]!);
   return count;
