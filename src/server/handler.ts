@@ -168,12 +168,18 @@ export class RedisHandler implements Handler<RedisConnection> {
   private flush(socket: Socket<RedisConnection>): void {
     const reply = this.reply;
     if (reply.length === 0) return;
-    // No reply leaves before the AOF holds the writes it acknowledges.
+    this.server.stats.netOutputBytes += reply.length;
     const aof = this.server.persistence.aof;
-    if (aof !== undefined && aof.pending) aof.flush();
+    if (aof !== undefined && aof.pending) {
+      // No reply leaves before the AOF holds the writes it acknowledges. Group commit, as Redis's
+      // beforeSleep: the reply waits for the end of this event-loop turn, when the AOF is written
+      // (and fsynced, with appendfsync always) once for every client served in the turn.
+      this.push(socket, reply.bytes());
+      reply.reset();
+      return;
+    }
     // Messages queued for this client earlier go first, so that its output keeps its order.
     if (socket.data.pushes.length > 0) this.writePushesOf(socket);
-    this.server.stats.netOutputBytes += reply.length;
     socket.data.outbox.write(socket, reply.bytes(), true);
     reply.reset();
     this.checkOutputLimit(socket);
@@ -215,6 +221,8 @@ export class RedisHandler implements Handler<RedisConnection> {
 
   /** Stops reading and closes once every queued reply is sent. */
   private closeAfterReplies(socket: Socket<RedisConnection>): void {
+    // Replies still waiting for the end of the turn (group commit) go out before the close.
+    if (socket.data.pushes.length > 0) this.writePushesOf(socket);
     socket.data.closing = true;
     socket.data.outbox.endWhenDrained(socket);
   }
