@@ -157,13 +157,6 @@ export class ByteReader {
     this.need(count);
     const start = this.at;
     this.at += count;
-    if (count < 16) {
-      // Short strings: building them directly beats a native call.
-      const bytes = this.bytes;
-      let text = "";
-      for (let i = start; i < start + count; i++) text += String.fromCharCode(bytes[i]!);
-      return text;
-    }
     return this.buffer.latin1Slice(start, start + count);
   }
 

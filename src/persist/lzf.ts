@@ -131,11 +131,12 @@ function matchLength(input: Uint8Array, ref: number, ip: number, maxLength: numb
 }
 
 /**
- * liblzf's decompression: `input` expands to exactly `outputLength` bytes, or the result is
- * undefined (corrupt data: a run past either end, a reference before the start, a wrong length).
+ * liblzf's decompression: `input` expands to exactly `outputLength` bytes (at the start of
+ * `into` when given, else of a new array), or the result is undefined (corrupt data: a run past either end, a reference before the start, a wrong length).
  */
-export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Array | undefined {
-  const output = new Uint8Array(outputLength);
+export function lzfDecompress(input: Uint8Array, outputLength: number, into?: Uint8Array): Uint8Array | undefined {
+  // A caller's scratch buffer saves an allocation per string (RDB loading); `into` must be big enough.
+  const output = into ?? new Uint8Array(outputLength);
   const inEnd = input.length;
   let ip = 0;
   let op = 0;
@@ -144,9 +145,8 @@ export function lzfDecompress(input: Uint8Array, outputLength: number): Uint8Arr
     if (control < 32) {
       control++;
       if (op + control > outputLength || ip + control > inEnd) return undefined;
-      output.set(input.subarray(ip, ip + control), op);
-      ip += control;
-      op += control;
+      // At most 32 bytes: a loop beats making a view to copy from.
+      for (let i = 0; i < control; i++) output[op++] = input[ip++]!;
       continue;
     }
     let length = control >> 5;

@@ -137,9 +137,20 @@ export class ValueDecoder {
     const input = this.input;
     const first = input.bytes[input.at];
     if (first !== undefined && first >> 6 !== 3) return input.latin1(this.length());
-    const blob = this.encodedString();
-    return typeof blob === "string" ? blob : Buffer.from(blob.buffer, blob.byteOffset, blob.length).latin1Slice(0, blob.length);
+    if ((first! & 0x3f) === ENC_LZF) {
+      // Decompressed into a reused buffer and read out as a string: no array per string.
+      const start = input.at++;
+      const compressedLength = this.length();
+      const length = this.length();
+      if (this.scratch.length < length) this.scratch = Buffer.allocUnsafe(Math.max(length, this.scratch.length * 2));
+      if (lzfDecompress(input.take(compressedLength), length, this.scratch) === undefined) throw new RdbError("invalid LZF compressed string", start);
+      return this.scratch.latin1Slice(0, length);
+    }
+    return this.encodedString() as string;
   }
+
+  /** Where LZF strings are decompressed before they become JS strings. */
+  private scratch = Buffer.allocUnsafe(1024);
 
   /** An RDB string as bytes (a listpack, an intset...): a view when stored as it is. */
   blob(): Uint8Array {
@@ -225,16 +236,17 @@ export class ValueDecoder {
     const count = this.length();
     let live = 0;
     let previous: StreamNode | undefined;
+    // The last live entry so far: live entries increase across the stream (tombstones need not).
+    let lastMs: U64 = 0;
+    let lastSeq: U64 = 0;
     for (let i = 0; i < count; i++) {
       const keyAt = input.at;
       const key = this.blob();
       if (key.length !== STREAM_ID_SIZE) throw new RdbError("stream node key entry is not the size of a stream ID", keyAt);
       const ms = readU64BE(key, 0);
       const seq = readU64BE(key, 8);
-      // Redis's rax sorts the nodes; a file it wrote has them in order, and the store needs them so.
-      if (previous !== undefined && compareIds(previous.ms[previous.size - 1]!, previous.seq[previous.size - 1]!, ms, seq) >= 0) {
-        throw new RdbError("stream nodes out of order", keyAt);
-      }
+      // Redis's rax sorts the nodes by key: a file it wrote has them in order, and the store needs them so.
+      if (previous !== undefined && compareIds(previous.masterMs, previous.masterSeq, ms, seq) >= 0) throw new RdbError("stream nodes out of order", keyAt);
       const blobAt = input.at;
       const blob = this.blob();
       let node: StreamNode;
@@ -244,8 +256,14 @@ export class ValueDecoder {
         if (error instanceof RdbError) throw new RdbError(`${error.reason} (byte ${error.offset} of the blob)`, blobAt);
         throw error;
       }
+      for (let e = 0; e < node.size; e++) {
+        if (node.deleted[e]) continue;
+        if (live > 0 && compareIds(node.ms[e]!, node.seq[e]!, lastMs, lastSeq) <= 0) throw new RdbError("stream entries out of order", blobAt);
+        lastMs = node.ms[e]!;
+        lastSeq = node.seq[e]!;
+        live++;
+      }
       stream.nodes.push(node);
-      live += node.live;
       previous = node;
     }
     const metadataAt = input.at;
@@ -267,8 +285,8 @@ export class ValueDecoder {
       stream.firstSeq = first === undefined ? U64_MAX : first.seq;
     }
     if (stream.length !== live) throw new RdbError("stream length inconsistent with its entries", metadataAt);
-    const last = stream.edgeId(false, false);
-    if (last !== undefined && compareIds(last.ms, last.seq, stream.lastMs, stream.lastSeq) > 0) throw new RdbError("stream last id below its entries", metadataAt);
+    // Every live entry is at most the last id (tombstones may be above it: XSETID allows that).
+    if (live > 0 && compareIds(lastMs, lastSeq, stream.lastMs, stream.lastSeq) > 0) throw new RdbError("stream last id below its entries", metadataAt);
     const groups = this.length();
     for (let i = 0; i < groups; i++) this.consumerGroup(stream, version2);
     return stream;

@@ -64,14 +64,17 @@ export class AppendOnlyFile {
    * Starts appending. `files` is the manifest that was loaded, if any; with none (or `fresh`: the
    * AOF turned on while running, so older files may be stale), a new increment is opened and a
    * base of the dataset as it is now is written (in the background when `fresh`), as Redis does.
+   * Resolves when that base is in place.
    */
-  open(files: AofFile[] | undefined, fresh: boolean): void {
+  open(files: AofFile[] | undefined, fresh: boolean): Promise<void> {
     const { dir } = aofLayout(this.server);
     mkdirSync(dir, { recursive: true });
+    let base = Promise.resolve();
     if (fresh || files === undefined || !files.some((file) => file.type === "b")) {
       this.files = files ?? [];
       this.startIncrement();
-      this.writeBase(fresh).catch(() => {});
+      base = this.writeBase(fresh);
+      base.catch(() => {});
     } else {
       this.files = files;
       const last = files.filter((file) => file.type === "i").at(-1);
@@ -83,6 +86,7 @@ export class AppendOnlyFile {
     this.server.propagation.sink = this.append;
     this.fsyncTimer = setInterval(() => this.backgroundFsync(), 1000);
     this.fsyncTimer.unref();
+    return base;
   }
 
   /** Encodes what a command handed on; written by `flush` before the replies leave. */

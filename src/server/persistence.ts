@@ -351,10 +351,12 @@ export class Persistence {
     server.log.info("Background append only file rewriting started");
     this.aofRewrites++;
     if (this.aof === undefined) {
-      // AOF off: BGREWRITEAOF still writes a complete AOF folder, as Redis does.
+      // AOF off: BGREWRITEAOF still writes a complete AOF folder, as Redis does, in the background.
       const aof = new AppendOnlyFile(server);
-      aof.open(readAofManifest(server), false);
-      aof.close();
+      aof.open(readAofManifest(server), true).then(
+        () => aof.close(),
+        () => aof.close(),
+      );
       return;
     }
     this.aof.rewrite().catch(() => {});
