@@ -9,14 +9,16 @@
  * Written entry by entry with Redis's own choices (integer elements where `lpAppendInteger` or
  * `lpAppend` would make them, SAMEFIELDS when the fields equal the master's), a node gives
  * Redis's bytes. Read back, every entry is checked the way Redis's deep
- * `streamValidateListpackIntegrity` checks it, and more (ids in order, counters that agree), so
- * that a corrupt payload is an RdbError rather than a stream that breaks later.
+ * `streamValidateListpackIntegrity` checks it, and the counters must agree with the entries, so
+ * that a corrupt payload is an RdbError rather than a stream that breaks later. Ids are not
+ * required to increase inside a node: after XSETID lowered the last id below a tombstone, Redis
+ * appends entries below it (the reader checks the order of live entries across the stream).
  *
  * Tombstones: the store keeps a deleted entry's id and slot count but not its strings, so one
  * saved here carries empty values (and empty field names unless their count is the master's).
  */
 import { StreamNode } from "../store/types/stream.ts";
-import { compareIds, toU64, type U64 } from "../store/types/stream-id.ts";
+import { toU64, type U64 } from "../store/types/stream-id.ts";
 import { integerValue } from "../store/types/string.ts";
 import { RdbError } from "./errors.ts";
 import { type ListpackBuilder, readListpack } from "./listpack.ts";
@@ -88,10 +90,12 @@ class ElementCursor {
 
   constructor(private readonly elements: readonly string[]) {}
 
+  /** Whether every element was read. */
   get done(): boolean {
     return this.at >= this.elements.length;
   }
 
+  /** The next element, as a byte string. */
   next(): string {
     const element = this.elements[this.at++];
     if (element === undefined) throw new RdbError("stream listpack ends inside an entry", 0);
@@ -132,17 +136,10 @@ export function readStreamNode(blob: Uint8Array, masterMs: U64, masterSeq: U64):
   if (entries === 0) throw new RdbError("stream node without entries", 0);
   const pairs: string[] = [];
   const deleted: number[] = [];
-  let previousMs: U64 = masterMs;
-  let previousSeq: U64 = masterSeq;
   for (let e = 0; e < entries; e++) {
     const flags = Number(cursor.integer("entry flags"));
     const ms = applyDelta(masterMs, cursor.integer("entry id"));
     const seq = applyDelta(masterSeq, cursor.integer("entry id"));
-    // Ids increase, from the node key on (the first entry is the one that created the node).
-    const order = compareIds(ms, seq, previousMs, previousSeq);
-    if (order < 0 || (order === 0 && e > 0)) throw new RdbError("stream listpack entries out of order", 0);
-    previousMs = ms;
-    previousSeq = seq;
     pairs.length = 0;
     const same = (flags & FLAG_SAMEFIELDS) !== 0;
     const fieldCount = same ? masterCount : cursor.count("field count");

@@ -31,6 +31,20 @@ function sortedPairs(items: string[]): string[] {
   return pairs.sort();
 }
 
+/**
+ * A stream's entries and metadata, its groups (XINFO GROUPS) and each group's pending summary
+ * (XPENDING): everything but times, which differ between two servers fed the same commands.
+ */
+async function streamContents(connection: RespConnection, key: string): Promise<string[]> {
+  const contents = [await connection.call("XRANGE", key, "-", "+"), await connection.call("XINFO", "STREAM", key)];
+  const groups = await connection.call("XINFO", "GROUPS", key);
+  contents.push(groups);
+  // Each group has eight bulk strings (field names, its name, its last id): the name is the second.
+  const strings = bulks(groups);
+  for (let i = 1; i < strings.length; i += 8) contents.push(await connection.call("XPENDING", key, strings[i]!));
+  return contents;
+}
+
 /** One line per key of the connection's current database, sorted by key. */
 export async function keyspaceDump(connection: RespConnection): Promise<string[]> {
   const keys = bulks(await connection.call("KEYS", "*")).sort();
@@ -45,7 +59,7 @@ export async function keyspaceDump(connection: RespConnection): Promise<string[]
     else if (type === "set") contents = bulks(await connection.call("SMEMBERS", key)).sort();
     else if (type === "hash") contents = sortedPairs(bulks(await connection.call("HGETALL", key)));
     else if (type === "zset") contents = await connection.call("ZRANGE", key, "0", "-1", "WITHSCORES");
-    else if (type === "stream") contents = [await connection.call("XRANGE", key, "-", "+"), await connection.call("XINFO", "STREAM", key)];
+    else if (type === "stream") contents = await streamContents(connection, key);
     else contents = `unknown type ${type}`;
     lines.push(JSON.stringify([key, type, encoding, expires, contents]));
   }

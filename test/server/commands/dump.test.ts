@@ -489,6 +489,27 @@ describe("streams: RESTORE", () => {
     await d.check(steps);
   });
 
+  test("XSETID below tombstones: entries below a tombstone, nodes Redis files out of creation order", async () => {
+    if (d.skip) return;
+    const [redis] = await d.connect();
+    const setup = [
+      ["XADD", "l", "1-1", "f", "v"], ["XADD", "l", "1-5", "f", "v"], ["XDEL", "l", "1-5"], ["XSETID", "l", "1-1", "MAXDELETEDID", "0-0"], ["XADD", "l", "1-3", "f", "w"],
+      // A node of tombstones only, then a last id below its key: the new nodes sort before it.
+      ["CONFIG", "SET", "stream-node-max-entries", "2"], ["XADD", "r", "1-1", "f", "v"], ["XADD", "r", "1-5", "f", "v"], ["XDEL", "r", "1-5"],
+      ["XSETID", "r", "1-1", "MAXDELETEDID", "0-0"], ["XTRIM", "r", "MINID", "1-2"], ["XSETID", "r", "0-5", "MAXDELETEDID", "0-0"],
+      ["XADD", "r", "0-6", "f", "v"], ["XADD", "r", "0-7", "f", "v"], ["XADD", "r", "0-8", "f", "v"], ["CONFIG", "SET", "stream-node-max-entries", "100"],
+    ];
+    const payloads = await redisPayloads(redis, setup, ["l", "r"]);
+    const steps: Step[] = [["CONFIG", "SET", "stream-node-max-entries", "2"]];
+    for (const [key, bytes] of payloads) steps.push(["RESTORE", key, "0", bytes], full(key), ["XRANGE", key, "-", "+"]);
+    steps.push(
+      ["XADD", "l", "1-4", "f", "x"], ["XADD", "l", "1-5", "f", "y"], full("l"), ["XRANGE", "l", "-", "+"],
+      ["XREVRANGE", "r", "+", "-"], ["XRANGE", "r", "0-7", "+", "COUNT", "1"],
+      ["CONFIG", "SET", "stream-node-max-entries", "100"],
+    );
+    await d.check(steps);
+  });
+
   test("MEMORY USAGE of a restored stream is close to Redis's", async () => {
     if (d.skip) return;
     const [redis, bunredis] = await d.connect();
