@@ -7,7 +7,7 @@
  * and fsynced, so a crash never leaves a half-written file under the real name. SAVE (and the save
  * on shutdown) runs the same walk to the end at once.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { RdbWriter } from "../persist/rdb.ts";
 import { Snapshot } from "../persist/snapshot.ts";
 import type { Server } from "./server.ts";
@@ -109,8 +109,22 @@ export function saveSnapshot(server: Server, path: string, options: { background
           timer = setImmediate(slice);
           return;
         }
-        complete();
-        resolve();
+        // The file's fsync (tens of ms for a large file) runs off the event loop.
+        writer.finish();
+        write(true);
+        fsync(fd!, (error) => {
+          if (aborted) return;
+          try {
+            if (error) throw error;
+            cleanUp();
+            renameSync(temp, path);
+            resolve();
+          } catch (failure) {
+            cleanUp();
+            rmSync(temp, { force: true });
+            reject(failure);
+          }
+        });
       } catch (error) {
         cleanUp();
         rmSync(temp, { force: true });
