@@ -10,10 +10,12 @@ SHARED_BENCH=${SHARED_BENCH:-$bench_root/../shared/bench}
 # shellcheck source=/dev/null
 . "$SHARED_BENCH/lib.sh"
 
-# start_bunredis ARGS... : starts bunredis on a free port in 7000-7599; sets BUNREDIS_PORT/PID
+# start_bunredis ARGS... : starts bunredis on a free port in 7000-7599 with no save points and its
+# files in a scratch folder (ARGS may override both, like the reference's); sets BUNREDIS_PORT/PID
 start_bunredis() {
   BUNREDIS_PORT=$(free_port 7000 7599) || exit 2
-  bun run "$bench_root/src/index.ts" --bind 127.0.0.1 --port "$BUNREDIS_PORT" --log-dir "" --loglevel warning "$@" &
+  BUNREDIS_DIR=$(mktemp -d)
+  bun run "$bench_root/src/index.ts" --bind 127.0.0.1 --port "$BUNREDIS_PORT" --log-dir "" --loglevel warning --save "" --dir "$BUNREDIS_DIR" "$@" &
   BUNREDIS_PID=$!
   trap 'kill $BUNREDIS_PID 2>/dev/null; wait $BUNREDIS_PID 2>/dev/null' EXIT
   wait_port "$BUNREDIS_PORT" 100 || { echo "bunredis did not start" >&2; exit 2; }
