@@ -45,13 +45,17 @@ async function streamContents(connection: RespConnection, key: string): Promise<
   return contents;
 }
 
-/** One line per key of the connection's current database, sorted by key. */
-export async function keyspaceDump(connection: RespConnection): Promise<string[]> {
+/**
+ * One line per key of the connection's current database, sorted by key. `encodings: false` leaves
+ * OBJECT ENCODING out: a reload legitimately changes some (Redis loads every short string as
+ * embstr, whatever it was before the save).
+ */
+export async function keyspaceDump(connection: RespConnection, encodings = true): Promise<string[]> {
   const keys = bulks(await connection.call("KEYS", "*")).sort();
   const lines: string[] = [];
   for (const key of keys) {
     const type = (await connection.call("TYPE", key)).slice(1, -2);
-    const encoding = bulks(await connection.call("OBJECT", "ENCODING", key))[0];
+    const encoding = encodings ? bulks(await connection.call("OBJECT", "ENCODING", key))[0] : "";
     const expires = (await connection.call("PTTL", key)) === ":-1\r\n" ? "persistent" : "volatile";
     let contents: unknown;
     if (type === "string") contents = bulks(await connection.call("GET", key));
