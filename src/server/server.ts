@@ -264,7 +264,8 @@ export class Server {
   private scheduleCron(): void {
     const period = 1000 / this.config.hz;
     this.cron = setTimeout(() => {
-      if (!this.paused && this.activeExpire) this.expireCycle(period / 4);
+      // Not while loading: the data is not all there (Redis does not expire while loading either).
+      if (!this.paused && this.activeExpire && this.persistence.loading === undefined) this.expireCycle(period / 4);
       this.evictor.sample();
       this.persistence.cron();
       if (this.config.timeout > 0) this.closeIdleClients(this.config.timeout * 1000);
