@@ -2,7 +2,7 @@
  * @module
  * Types for the part of fengari (Lua 5.3 in JavaScript, untyped CommonJS) the scripting engine
  * uses: the C-like API (`lua`, `lauxlib`, `lualib`) and the few internals that vm.ts patches to
- * give Lua 5.1's numbers and Redis's read-only tables. Lua strings are byte arrays (Uint8Array);
+ * give Lua 5.1's numbers and table order and Redis's read-only tables. Lua strings are byte arrays (Uint8Array);
  * a JS string given where a Lua string is expected is UTF-8 encoded, so only ASCII names are
  * passed that way.
  */
@@ -168,6 +168,17 @@ declare module "fengari/src/lobject.js" {
     setfltvalue(n: number): void;
     setsvalue(s: unknown): void;
     svalue(): LuaString;
+    ttisboolean(): boolean;
+    ttistable(): boolean;
+    /** The string object of a string value (ttisstring). */
+    tsvalue(): TString;
+  }
+  /** A Lua string object: its bytes, and the Map key fengari's tables file it under (lazily). */
+  export interface TString {
+    realstring: LuaString;
+    hash: string | null;
+    /** Redis's Lua 5.1 hash of the bytes, cached by vm.ts. */
+    luaHash?: number;
   }
   const lobject: {
     /** Copies a value into stack slot `index` of the thread. */
@@ -184,11 +195,16 @@ declare module "fengari/src/lobject.js" {
 
 declare module "fengari/src/lstring.js" {
   import type { LuaState, LuaString } from "fengari";
-  const lstring: { luaS_bless(L: LuaState, s: LuaString): unknown };
+  import type { TString } from "fengari/src/lobject.js";
+  const lstring: {
+    luaS_bless(L: LuaState, s: LuaString): unknown;
+    /** The key a string is filed under in a table's Map (cached in the string object). */
+    luaS_hashlongstr(ts: TString): string;
+  };
   export default lstring;
 }
 
-/** Tables: the two writes vm.ts guards for read-only tables. */
+/** Tables: creation, the two writes, traversal and length, which vm.ts reshapes as Lua 5.1's. */
 declare module "fengari/src/ltable.js" {
   import type { LuaState } from "fengari";
   import type { TValue } from "fengari/src/lobject.js";
@@ -196,25 +212,37 @@ declare module "fengari/src/ltable.js" {
   export interface TableEntry {
     key: TValue;
     value: TValue;
+    /** The next entry in insertion order. */
+    n: TableEntry | undefined;
   }
   /**
-   * A Lua table: a Map from hash (a number for numeric keys) to entry. `readonly` and
-   * `arrayRun` are ours (vm.ts): the state that protects it, and how many keys 1..n it holds.
+   * A Lua table: a Map from hash (a number for numeric keys) to entry. `readonly` and `creator`
+   * are ours (vm.ts): the state that protects it and the thread that made it (vm.ts adds `layout`).
    */
   export interface Table {
+    /** A number unique in its Lua state. */
+    id: number;
     strong: Map<unknown, TableEntry>;
+    /** The first entry in insertion order. */
+    f: TableEntry | undefined;
     readonly?: LuaState;
-    arrayRun?: number;
-    /** The run of keys 1..n when the last traversal started (see vm.ts). */
-    iterationRun?: number;
+    creator?: LuaState;
   }
   const ltable: {
+    luaH_new(L: LuaState): Table;
     luaH_setfrom(L: LuaState, t: Table, key: TValue, value: TValue): void;
     luaH_setint(t: Table, key: number, value: TValue): void;
     luaH_next(L: LuaState, t: Table, keyIndex: number): boolean;
+    luaH_getn(t: Table): number;
     Table: { prototype: Table };
   };
   export default ltable;
+}
+
+/** The instructions vm.ts recognises while a table is made or filled. */
+declare module "fengari/src/lopcodes.js" {
+  const lopcodes: { OpCodesI: { OP_NEWTABLE: number; OP_SETLIST: number; OP_EXTRAARG: number } };
+  export default lopcodes;
 }
 
 declare module "fengari/src/ldebug.js" {
@@ -231,12 +259,28 @@ declare module "fengari/src/ldebug.js" {
   export default ldebug;
 }
 
-/** A thread's internals that vm.ts reads: its value stack. */
+/** A thread's internals that vm.ts reads: its value stack and the running call. */
 declare module "fengari/src/lstate.js" {
   import type { TValue } from "fengari/src/lobject.js";
+  /** One instruction of a Lua function, decoded. */
+  export interface Instruction {
+    opcode: number;
+    B: number;
+    C: number;
+  }
+  /** A call in progress; `l_code` and `l_savedpc` only mean something for a Lua function. */
+  export interface CallInfo {
+    callstatus: number;
+    l_code: Instruction[] | null;
+    /** The index of the instruction after the one executing. */
+    l_savedpc: number;
+  }
   export interface Thread {
     stack: TValue[];
+    ci: CallInfo | null;
   }
+  const lstate: { CIST_LUA: number };
+  export default lstate;
 }
 
 declare module "fengari/src/lvm.js" {

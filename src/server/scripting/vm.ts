@@ -11,9 +11,9 @@
  * - A float converted to an integer (string.rep's count...) is truncated, as C's cast is.
  * - A table can be read-only (Redis protects its globals and libraries this way): writing to it
  *   raises "Attempt to modify a readonly table".
- * - `next` (so `pairs`) visits the keys 1..n first, in order, then the others, as Lua 5.1 visits
- *   its array part before its hash part (fengari keeps insertion order, and a constructor like
- *   {1, 2, 3} inserts backwards).
+ * - `next` (so `pairs`) visits keys in Lua 5.1's order and `#` finds Lua 5.1's border: every
+ *   table carries a `TableLayout` (table-layout.ts) that replays where Lua 5.1 would put each key
+ *   (fengari keeps insertion order, which is not the order Redis's scripts see).
  * - A type error names the variable as Lua 5.1 does: "attempt to index local 't' (a nil value)".
  * It also has the byte-string conversions between JS strings (latin1) and Lua strings.
  */
@@ -22,12 +22,22 @@ import type { TValue } from "fengari/src/lobject.js";
 import type { Thread } from "fengari/src/lstate.js";
 import type { Table } from "fengari/src/ltable.js";
 import { luaNumberText } from "./printf.ts";
+import { fromFloatingByte, KEY_NUMBER, KEY_POINTER, KEY_POW2, luaStringHash, TableLayout, type KeyKind } from "./table-layout.ts";
+
+declare module "fengari/src/ltable.js" {
+  interface Table {
+    /** Where Lua 5.1 would keep this table's keys (see table-layout.ts). */
+    layout?: TableLayout;
+  }
+}
 
 // fengari's modules require each other in a cycle that only resolves when entered from its main
 // module; importing an internal one first breaks it. So the internals are required here, once the
 // main module above has loaded them.
 const ldebug = require("fengari/src/ldebug.js") as (typeof import("fengari/src/ldebug.js"))["default"];
 const lobject = require("fengari/src/lobject.js") as (typeof import("fengari/src/lobject.js"))["default"];
+const lopcodes = require("fengari/src/lopcodes.js") as (typeof import("fengari/src/lopcodes.js"))["default"];
+const lstate = require("fengari/src/lstate.js") as (typeof import("fengari/src/lstate.js"))["default"];
 const lstring = require("fengari/src/lstring.js") as (typeof import("fengari/src/lstring.js"))["default"];
 const ltable = require("fengari/src/ltable.js") as (typeof import("fengari/src/ltable.js"))["default"];
 const lvm = require("fengari/src/lvm.js") as (typeof import("fengari/src/lvm.js"))["default"];
@@ -143,6 +153,7 @@ export function parseLuaNumber(bytes: Uint8Array): number | undefined {
 }
 
 const READONLY_ERROR = to_luastring("Attempt to modify a readonly table");
+const INVALID_NEXT_KEY = to_luastring("invalid key to 'next'");
 /** Lua 5.3's type error (`attempt to index a nil value (local 't')`), and Lua 5.1's. */
 const TYPE_ERROR_53 = to_luastring("attempt to %s a %s value%s", true);
 const TYPE_ERROR_51 = to_luastring("attempt to %s %s '%s' (a %s value)");
@@ -190,57 +201,55 @@ function installLua51(): void {
 
   const prototype = ltable.Table.prototype as Table;
   prototype.readonly = undefined;
-  prototype.arrayRun = undefined;
-  prototype.iterationRun = undefined;
+  prototype.layout = undefined;
+  prototype.creator = undefined;
+  const newTable = ltable.luaH_new;
+  ltable.luaH_new = (L: LuaState) => {
+    const table = newTable(L);
+    // A constructor ({...}) sizes the table from its instruction's hints; C code makes it empty.
+    const instruction = currentInstruction(L);
+    table.layout = instruction?.opcode === lopcodes.OpCodesI.OP_NEWTABLE ? new TableLayout(fromFloatingByte(instruction.B), fromFloatingByte(instruction.C)) : new TableLayout();
+    table.creator = L;
+    return table;
+  };
   const setFrom = ltable.luaH_setfrom;
   const setInt = ltable.luaH_setint;
-  /** Forgets the cached run of keys 1..n when an integer key comes or goes. */
-  const track = (table: Table, key: number, value: TValue) => {
-    if (table.arrayRun !== undefined && key >= 1 && Number.isInteger(key) && (value.ttisnil() || !table.strong.has(key))) table.arrayRun = undefined;
-  };
   ltable.luaH_setfrom = (L: LuaState, table: Table, key: TValue, value: TValue) => {
     if (table.readonly !== undefined) ldebug.luaG_runerror(L, READONLY_ERROR);
-    if (key.ttisnumber()) track(table, key.value as number, value);
+    const identity = keyIdentity(key);
+    const live = !value.ttisnil();
+    const unchanged = live && table.strong.has(identity);
     setFrom(L, table, key, value);
+    // Only a value replacing a value leaves the layout as it was (nil given to a new key does not).
+    if (!unchanged) layoutOf(table).set(identity, keyKind(key), keyHash(key), live);
   };
   ltable.luaH_setint = (table: Table, key: number, value: TValue) => {
     if (table.readonly !== undefined) ldebug.luaG_runerror(table.readonly, READONLY_ERROR);
-    track(table, key, value);
+    const live = !value.ttisnil();
+    const unchanged = live && table.strong.has(key);
+    const layout = layoutOf(table);
+    // A constructor's list items (OP_SETLIST, stored last to first) first grow the array part to
+    // hold them all, which matters when a call or ... supplied them: {f()} has no size hint.
+    if (table.creator !== undefined) {
+      const instruction = currentInstruction(table.creator);
+      if (instruction?.opcode === lopcodes.OpCodesI.OP_SETLIST) layout.reserveArray(key);
+    }
     setInt(table, key, value);
+    if (!unchanged) layout.set(key, KEY_NUMBER, key, live);
   };
 
-  const next = ltable.luaH_next;
   ltable.luaH_next = (L: LuaState, table: Table, keyIndex: number) => {
-    const stack = (L as unknown as Thread).stack;
-    const key = stack[keyIndex]!;
-    // The run of keys 1..n is fixed when a traversal starts, so that clearing fields while
-    // traversing (allowed in Lua) does not move the traversal's place.
-    if (key.ttisnil()) table.iterationRun = arrayRun(table);
-    const run = table.iterationRun ?? arrayRun(table);
-    let at: number | undefined = key.ttisnil() ? 0 : undefined;
-    if (at === undefined && key.ttisnumber()) {
-      const value = key.value as number;
-      if (Number.isInteger(value) && value >= 1 && value <= run) at = value;
-    }
-    if (at !== undefined) {
-      for (let index = at + 1; index <= run; index++) {
-        const entry = table.strong.get(index);
-        if (!entry) continue;
-        lobject.setobj2s(L, keyIndex, entry.key);
-        lobject.setobj2s(L, keyIndex + 1, entry.value);
-        return true;
-      }
-      // The keys 1..n are done: go on with the others from the start.
-      key.setnilvalue();
-    }
-    for (;;) {
-      if (!next(L, table, keyIndex)) return false;
-      const found = stack[keyIndex]!;
-      if (run === 0 || !found.ttisnumber()) return true;
-      const value = found.value as number;
-      if (!(Number.isInteger(value) && value >= 1 && value <= run)) return true;
-    }
+    const key = (L as unknown as Thread).stack[keyIndex]!;
+    const after = key.ttisnil() ? undefined : { identity: keyIdentity(key), kind: keyKind(key), hash: keyHash(key) };
+    const identity = layoutOf(table).nextKey(after);
+    if (identity === null) ldebug.luaG_runerror(L, INVALID_NEXT_KEY);
+    if (identity === undefined) return false;
+    const entry = table.strong.get(identity)!;
+    lobject.setobj2s(L, keyIndex, entry.key);
+    lobject.setobj2s(L, keyIndex + 1, entry.value);
+    return true;
   };
+  ltable.luaH_getn = (table: Table) => layoutOf(table).length((key) => table.strong.has(key));
 
   const pushFormatted = lobject.luaO_pushvfstring;
   const push51 = (L: LuaState, format: LuaString, args: unknown[]): LuaString => {
@@ -268,13 +277,48 @@ function installLua51(): void {
   lobject.luaO_pushfstring = (L: LuaState, format: LuaString, ...args: unknown[]) => push51(L, format, args);
 }
 
-/** How many of the keys 1, 2, 3... the table holds without a gap (cached until its keys change). */
-function arrayRun(table: Table): number {
-  if (table.arrayRun !== undefined) return table.arrayRun;
-  let run = 0;
-  while (table.strong.has(run + 1)) run++;
-  table.arrayRun = run;
-  return run;
+/** The instruction the thread's running Lua function is executing, if a Lua function is running. */
+function currentInstruction(L: LuaState): { opcode: number; B: number; C: number } | undefined {
+  const call = (L as unknown as Thread).ci;
+  if (call === null || (call.callstatus & lstate.CIST_LUA) === 0 || call.l_code === null) return undefined;
+  const instruction = call.l_code[call.l_savedpc - 1];
+  // OP_SETLIST with more than 25550 items reads its batch number from an OP_EXTRAARG after it.
+  return instruction?.opcode === lopcodes.OpCodesI.OP_EXTRAARG ? call.l_code[call.l_savedpc - 2] : instruction;
+}
+
+/** The table's layout; one made before the patches (none should be) starts from its keys in order. */
+function layoutOf(table: Table): TableLayout {
+  if (table.layout !== undefined) return table.layout;
+  const layout = new TableLayout();
+  for (let entry = table.f; entry !== undefined; entry = entry.n) layout.set(keyIdentity(entry.key), keyKind(entry.key), keyHash(entry.key), true);
+  table.layout = layout;
+  return layout;
+}
+
+/** The key under which fengari files `key` in a table's Map, which also tells keys apart. */
+function keyIdentity(key: TValue): unknown {
+  return key.ttisstring() ? lstring.luaS_hashlongstr(key.tsvalue()) : key.value;
+}
+
+/** How Lua 5.1 finds the key's main position. */
+function keyKind(key: TValue): KeyKind {
+  if (key.ttisnumber()) return KEY_NUMBER;
+  return key.ttisstring() || key.ttisboolean() ? KEY_POW2 : KEY_POINTER;
+}
+
+/**
+ * What Lua 5.1 hashes the key by: a number's value, a string's hash (Redis's, cached in the
+ * string), a boolean's 0 or 1. A table's address stands in as its id; other objects, whose
+ * addresses decide their place in Redis too (so no script can rely on it), all share 0.
+ */
+function keyHash(key: TValue): number {
+  if (key.ttisnumber()) return key.value as number;
+  if (key.ttisstring()) {
+    const string = key.tsvalue();
+    return (string.luaHash ??= luaStringHash(string.realstring));
+  }
+  if (key.ttisboolean()) return key.value ? 1 : 0;
+  return key.ttistable() ? (key.value as Table).id : 0;
 }
 
 installLua51();

@@ -524,6 +524,58 @@ describe("Lua 5.1 semantics", () => {
     ]);
   });
 
+  test("pairs and next visit keys in Redis's order (Lua 5.1's array part, then its hash nodes)", async () => {
+    // Found with BullMQ: its scripts store cjson.encode(cmsgpack.unpack(opts)) in each job, so the
+    // key order a table traverses in is data that clients read back.
+    const keys = "local function keys(t) local out = {} for k, v in pairs(t) do out[#out + 1] = tostring(k) .. '=' .. tostring(v) end return out end ";
+    const steps: Step[] = [
+      ["return keys({a = 1, b = 2, c = 3, d = 4, e = 5})", []],
+      ["return keys({x = 1, 'p', 'q', y = 2, [10] = 3, [2.5] = 4, [true] = 5, [-1] = 6, [0] = 7})", []],
+      ["return keys({1, 2, 3, x = 1, y = 2, z = 3, 4, 5, 6})", []],
+      ["return keys({...})", ["a", "b", "c"]],
+      ["return keys({ARGV[1], ARGV[2], ARGV[3], k = 'v'})", ["a", "b", "c"]],
+      ["return keys({unpack(ARGV)})", ["a", "b", "c", "d", "e"]],
+      ["return keys({string.byte('hello', 1, -1)})", []],
+      ["local t = {} for i = 10, 1, -1 do t[i] = i end return keys(t)", []],
+      ["local t = {} for i = 1, 20, 3 do t[i] = i end return keys(t)", []],
+      ["local t = {} for i = 1, 50 do t[i * 1.5] = i end return keys(t)", []],
+      ["local t = {} for i = 1, 30 do t[tostring(i)] = i t[i] = i end return keys(t)", []],
+      ["local t = {} for i = 1, 100 do t['k' .. i] = i end for i = 1, 100, 2 do t['k' .. i] = nil end t.new = 1 return keys(t)", []],
+      // Assigning nil to a key the table lacks still gives it a node (and may rebuild the table).
+      ["local t = {} t.a = nil t.b = nil t.c = 1 t.d = 2 t.e = nil t.f = 3 return keys(t)", []],
+      ["local t = {a = 1, b = 2, c = 3, d = 4} local seen = {} for k in pairs(t) do seen[#seen + 1] = k t[k] = nil end return {#seen, unpack(keys(t))}", []],
+      ["local t = {} for i = 1, 8 do t[#t + 1] = 'v' .. i end table.remove(t, 3) table.insert(t, 2, 'x') return keys(t)", []],
+      ["local t = {} for i = 1, 1000 do t['key:' .. i] = i end local first = {} for k in pairs(t) do if #first < 25 then first[#first + 1] = k end end return first", []],
+      ["redis.call('DEL', 'h') redis.call('HSET', 'h', 'f1', 'v1', 'f2', 'v2', 'f3', 'v3') local r = redis.call('HGETALL', 'h') local m = {} for i = 1, #r, 2 do m[r[i]] = r[i + 1] end return keys(m)", []],
+      ["local e = redis.pcall('HGET', 'h') local r = {} for k in pairs(e) do r[#r + 1] = k end return r", []],
+    ].map(([body, args]) => ["EVAL", keys + (body as string), "0", ...(args as string[])]);
+    // String keys hash by Redis's Lua string hash: random sets of them (a fixed seed) land where Redis puts them.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let set = 0; set < 30; set++) {
+      const names = Array.from({ length: 1 + random(40) }, () => Array.from({ length: 1 + random(9) }, () => String.fromCharCode(random(256))).join(""));
+      steps.push(["EVAL", "local t = {} for i, k in ipairs(ARGV) do t[k] = i end local out = {} for k, v in pairs(t) do out[#out + 1] = k out[#out + 1] = v end return out", "0", ...names]);
+    }
+    await d.check(steps);
+  });
+
+  test("# finds the border Redis's Lua finds in tables with holes", async () => {
+    await d.check([
+      ev("local t = {1, 2, 3, nil, 5, nil, nil, 8} return #t"),
+      ev("local t = {} t[1] = 1 t[2] = 2 t[4] = 4 return #t"),
+      ev("local t = {1, 2, 3} t[5] = 5 t[6] = 6 return #t"),
+      ev("local t = {n = 1} for i = 1, 9 do t[i] = i end t[5] = nil return #t"),
+      ev("local t = {[1] = 1, [2] = 2, [4] = 4} return #t"),
+      ev("local t = {} t[2] = 2 t[3] = 3 t[4] = 4 return #t"),
+      ev("local t = {nil, nil, 3} return #t"),
+      ev("local t = {} for i = 1, 2000 do t[i] = i end for i = 1, 2000, 3 do t[i] = nil end return {#t, table.getn(t)}"),
+      ev("return {unpack({1, nil, 3, nil, 5})}"),
+    ]);
+  });
+
   test("math.random follows Redis's generator once seeded", async () => {
     await d.check([
       ev("math.randomseed(42); return {math.random(1000), math.random(1000), math.random(5, 10), tostring(math.random())}"),
@@ -623,6 +675,22 @@ describe("libraries", () => {
       ev("return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 1)}"),
       ev("return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}"),
       ev("return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 5)}"),
+    ]);
+  });
+
+  test("cjson.encode and cmsgpack.pack write object keys in Redis's order (as BullMQ stores a job's options)", async () => {
+    // BullMQ's addStandardJob: opts = cmsgpack.unpack(ARGV[n]); ... HSET job 'opts' cjson.encode(opts).
+    const packedOptions = "\x84\xa8attempts\x03\xa7backoff\x82\xa4type\xa5fixed\xa5delay\x32\xa8priority\x05\xa4lifo\xc3";
+    await d.check([
+      ev("return cjson.encode({name = 'x', data = 'y', opts = 'z', timestamp = 1, delay = 0, priority = 0, processedOn = 5, finishedOn = 6, returnvalue = 'r', attemptsMade = 1})"),
+      ev("return cjson.encode({priority = 5, attempts = 0})"),
+      ev("local t = {} t.attempts = 0 t.priority = 5 t.lifo = true return cjson.encode(t)"),
+      ["EVAL", "local opts = cmsgpack.unpack(ARGV[1]) return cjson.encode(opts)", "0", packedOptions],
+      ["EVAL", "local opts = cmsgpack.unpack(ARGV[1]) opts.jobId = 'j1' opts.removeOnComplete = nil return cjson.encode(opts)", "0", packedOptions],
+      ["EVAL", "return cmsgpack.pack(cmsgpack.unpack(ARGV[1]))", "0", packedOptions],
+      ["EVAL", "return cjson.encode(cjson.decode(ARGV[1]))", "0", '{"z":1,"y":2,"x":3,"w":4,"v":5,"u":6,"t":7,"s":8,"r":9,"q":10,"p":11,"nested":{"b":1,"a":2}}'],
+      ["EVAL", "local t = cjson.decode(ARGV[1]) t.zz = nil t.limit = nil t.qq = 3 return cmsgpack.pack(t)", "0", '{"vdrch":484,"every":152,"":659,"timestamp":{"every":905},"46m3e":720}'],
+      ev("return cmsgpack.pack({z = 1, y = {a = 1, b = 2}, [1] = 3, [3] = 4})"),
     ]);
   });
 
