@@ -14,8 +14,8 @@
  * required to increase inside a node: after XSETID lowered the last id below a tombstone, Redis
  * appends entries below it (the reader checks the order of live entries across the stream).
  *
- * Tombstones: the store keeps a deleted entry's id and slot count but not its strings, so one
- * saved here carries empty values (and empty field names unless their count is the master's).
+ * Tombstones keep their strings in the store as in Redis's listpack (only their flags change), so
+ * a node with deleted entries is saved byte for byte as Redis saves it.
  */
 import { StreamNode } from "../store/types/stream.ts";
 import { toU64, type U64 } from "../store/types/stream-id.ts";
@@ -67,8 +67,7 @@ export function writeStreamNode(builder: ListpackBuilder, node: StreamNode): Uin
     const to = bounds[i + 1]!;
     const fieldCount = (to - from) >> 1;
     const deleted = node.deleted[i]!;
-    // A tombstone's field names are gone: its field count is all that can say SAMEFIELDS.
-    const same = deleted ? fieldCount === master.length : sameFields(items, from, to, master);
+    const same = sameFields(items, from, to, master);
     builder.appendInteger((same ? FLAG_SAMEFIELDS : 0) | (deleted ? FLAG_DELETED : 0));
     builder.appendInteger(delta(node.ms[i]!, node.masterMs));
     builder.appendInteger(delta(node.seq[i]!, node.masterSeq));
@@ -153,8 +152,10 @@ export function readStreamNode(blob: Uint8Array, masterMs: U64, masterSeq: U64):
     if ((flags & FLAG_DELETED) !== 0) deleted.push(e);
   }
   if (!cursor.done) throw new RdbError("stream listpack has elements past its entries", 0);
-  for (const index of deleted) node.markDeleted(index);
+  for (const index of deleted) node.flagDeleted(index);
   if (node.live !== live) throw new RdbError("stream listpack counts disagree with its entries", 0);
+  // Redis loads the listpack into an allocation of its exact size.
+  node.fitAllocation();
   return node;
 }
 

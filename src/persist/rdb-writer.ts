@@ -16,9 +16,9 @@ import { RedisHash } from "../store/types/hash.ts";
 import { List } from "../store/types/list.ts";
 import { RedisSet } from "../store/types/set.ts";
 import { SortedSet } from "../store/types/sorted-set.ts";
-import { Stream, type StreamNode } from "../store/types/stream.ts";
+import { Stream } from "../store/types/stream.ts";
 import type { ConsumerGroup } from "../store/types/stream-group.ts";
-import { compareIds, type U64 } from "../store/types/stream-id.ts";
+import type { U64 } from "../store/types/stream-id.ts";
 import { ByteString, EmbeddedString, integerValue } from "../store/types/string.ts";
 import { formatDouble } from "../resp/writer.ts";
 import { ByteWriter } from "./bytes.ts";
@@ -302,7 +302,8 @@ export class ValueEncoder {
 
   /** As Redis 7.0's rdbSaveObject for OBJ_STREAM: nodes, metadata, consumer groups. */
   private stream(stream: Stream): void {
-    const nodes = nodesByKey(stream.nodes);
+    // The store keeps the nodes in key order, as Redis's rax iterates them.
+    const nodes = stream.nodes;
     this.length(nodes.length);
     for (const node of nodes) {
       // The key as rdbSaveRawString writes 16 bytes: too long for an integer, too short for LZF.
@@ -347,21 +348,6 @@ export class ValueEncoder {
       for (const entry of consumer.pel) this.streamId(entry.ms, entry.seq);
     }
   }
-}
-
-/**
- * The nodes in key order, as Redis's rax iterates them. They are kept so, but for one history:
- * after XSETID lowered the last id of a stream left with tombstones only, a new node gets a key
- * below the older ones, which the rax files before them.
- */
-function nodesByKey(nodes: readonly StreamNode[]): readonly StreamNode[] {
-  for (let i = 1; i < nodes.length; i++) {
-    const [a, b] = [nodes[i - 1]!, nodes[i]!];
-    if (compareIds(a.masterMs, a.masterSeq, b.masterMs, b.masterSeq) >= 0) {
-      return [...nodes].sort((x, y) => compareIds(x.masterMs, x.masterSeq, y.masterMs, y.masterSeq));
-    }
-  }
-  return nodes;
 }
 
 /** Radix-tree order of names: their bytes (one char per byte, so string order is byte order). */

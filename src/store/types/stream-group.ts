@@ -54,7 +54,7 @@ export class ConsumerGroup {
     /** The last id delivered to the group. */
     public lastMs: U64,
     public lastSeq: U64,
-    /** Entries read by the group (its logical position), or INVALID_ENTRIES_READ. */
+    /** Entries read by the group (its logical position; a signed 64-bit counter), or INVALID_ENTRIES_READ. */
     public entriesRead: number | bigint,
   ) {}
 

@@ -37,7 +37,8 @@ export function decrementU64(value: U64): U64 {
 
 /** Whether `value` is 2^64 - 1. */
 export function isU64Max(value: U64): boolean {
-  return value === U64_MAX;
+  // Only a bigint can be it: the type test spares comparing a number with a bigint.
+  return typeof value === "bigint" && value === U64_MAX;
 }
 
 /** Compares (ams, aseq) with (bms, bseq): negative, zero or positive. */

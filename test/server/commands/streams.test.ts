@@ -362,6 +362,102 @@ describe("XDEL, XSETID and the 7.0 metadata", () => {
   });
 });
 
+describe("XSETID below deleted entries, 64-bit counters, MEMORY USAGE", () => {
+  test("after XSETID lowered the last id below a tombstone, lookups find later entries as Redis's iterator does", async () => {
+    await d.check([
+      // A live 1-5 after a deleted 1-5 in the same node: XDEL, XRANGE, XREVRANGE and XCLAIM see the live one.
+      ["XADD", "l", "1-1", "f", "v"], ["XADD", "l", "1-5", "f", "v"], ["XDEL", "l", "1-5"], ["XSETID", "l", "1-1"], ["XADD", "l", "1-5", "f", "w"],
+      ["XRANGE", "l", "1-5", "1-5"], ["XREVRANGE", "l", "+", "1-2"], ["XGROUP", "CREATE", "l", "g", "0"],
+      timed("XREADGROUP", "GROUP", "g", "c", "STREAMS", "l", ">"), ["XCLAIM", "l", "g", "d", "0", "1-5", "JUSTID"],
+      timed("XREADGROUP", "GROUP", "g", "d", "STREAMS", "l", "0"), ["XDEL", "l", "1-5"], ["XDEL", "l", "1-5"], ["XRANGE", "l", "-", "+"],
+      ["XCLAIM", "l", "g", "d", "0", "1-5", "JUSTID"], timed("XINFO", "STREAM", "l", "FULL"),
+      // Entries below a tombstone in the middle of a node: ranges that start or end among them.
+      ["XADD", "q", "1-1", "f", "v"], ["XADD", "q", "1-9", "f", "v"], ["XDEL", "q", "1-9"], ["XSETID", "q", "1-1", "MAXDELETEDID", "0-0"],
+      ["XADD", "q", "1-2", "f", "a"], ["XADD", "q", "1-3", "f", "b"], ["XADD", "q", "1-4", "f", "c"], ["XADD", "q", "1-9", "f", "d"],
+      ["XRANGE", "q", "1-2", "+"], ["XRANGE", "q", "1-3", "1-3"], ["XRANGE", "q", "(1-2", "1-4"], ["XRANGE", "q", "1-9", "1-9"],
+      ["XREVRANGE", "q", "1-9", "1-3"], ["XREVRANGE", "q", "1-4", "-", "COUNT", "2"], ["XREVRANGE", "q", "1-8", "1-2"],
+      ["XREAD", "STREAMS", "q", "1-2"], ["XREAD", "COUNT", "1", "STREAMS", "q", "1-3"], ["XDEL", "q", "1-3", "1-9", "1-9"],
+      ["XRANGE", "q", "-", "+"], ["XTRIM", "q", "MINID", "1-4"], ["XINFO", "STREAM", "q", "FULL"],
+      // Entries below their node's key (the tail held only tombstones): found from the node before, or from the first node.
+      ["XADD", "p", "0-1", "f", "v"], ["XADD", "p", "1-1", "f", "v"], ["XADD", "p", "1-5", "f", "v"], ["XDEL", "p", "1-5", "1-1"],
+      ["XSETID", "p", "0-5", "MAXDELETEDID", "0-0"], ["XADD", "p", "0-6", "f", "a"], ["XADD", "p", "0-7", "f", "b"],
+      ["XRANGE", "p", "-", "+"], ["XRANGE", "p", "0-7", "0-7"], ["XREVRANGE", "p", "0-9", "-"], ["XREVRANGE", "p", "0-6", "0-6"], ["XREVRANGE", "p", "0-0", "-"],
+      ["XDEL", "p", "0-6"], ["XRANGE", "p", "-", "+"], ["XINFO", "STREAM", "p", "FULL"],
+      ["XADD", "o", "1-1", "f", "v"], ["XADD", "o", "1-5", "f", "v"], ["XDEL", "o", "1-5", "1-1"],
+      ["XTRIM", "o", "MINID", "2"], ["XADD", "n", "1-1", "f", "v"], ["XADD", "n", "1-2", "f", "v"], ["XTRIM", "n", "MINID", "1-2"],
+      ["XSETID", "n", "0-5", "MAXDELETEDID", "0-0"], ["XADD", "n", "0-6", "f", "a"], ["XADD", "n", "0-7", "f", "b"],
+      ["XRANGE", "n", "0-7", "+"], ["XREVRANGE", "n", "0-6", "-"], ["XREVRANGE", "n", "+", "-"], ["XDEL", "n", "0-7", "0-6"], ["XINFO", "STREAM", "n", "FULL"],
+    ]);
+  });
+
+  test("XSETID below the key of a node of tombstones: new nodes are filed before it, which stays the tail; a node of the same key is replaced", async () => {
+    await d.check([
+      ["CONFIG", "SET", "stream-node-max-entries", "2"],
+      ["XADD", "r", "1-1", "f", "v"], ["XADD", "r", "1-5", "f", "v"], ["XDEL", "r", "1-5"], ["XSETID", "r", "1-1", "MAXDELETEDID", "0-0"],
+      ["XTRIM", "r", "MINID", "1-2"], ["XSETID", "r", "0-5", "MAXDELETEDID", "0-0"],
+      ["XADD", "r", "0-6", "f", "v"], ["XADD", "r", "0-7", "f", "v"], ["XADD", "r", "0-8", "f", "v"], ["XINFO", "STREAM", "r", "FULL"],
+      ["XREVRANGE", "r", "+", "-"], ["XDEL", "r", "0-7"], ["XINFO", "STREAM", "r"], ["XTRIM", "r", "MAXLEN", "~", "1"], ["XINFO", "STREAM", "r", "FULL"],
+      // The new entry's id is the old node's key: Redis's radix tree replaces that node, and its entries are gone (XLEN still counts them).
+      ["XADD", "r", "1-1", "f", "w"], ["XLEN", "r"], ["XRANGE", "r", "-", "+"], ["XINFO", "STREAM", "r", "FULL"], ["DUMP", "r"],
+      ["CONFIG", "SET", "stream-node-max-entries", "4"],
+      ["XADD", "o", "1-1", "f", "v"], ["XADD", "o", "1-5", "f", "v"], ["XDEL", "o", "1-5"], ["XTRIM", "o", "MINID", "1-2"], ["XSETID", "o", "0-5", "MAXDELETEDID", "0-0"],
+      ["XADD", "o", "0-6", "f", "a"], ["XADD", "o", "0-7", "f", "b"], ["XINFO", "STREAM", "o", "FULL"], ["DUMP", "o"],
+      ["XADD", "o", "1-1", "f", "c"], ["XLEN", "o"], ["XRANGE", "o", "-", "+"], ["XINFO", "STREAM", "o", "FULL"], ["DUMP", "o"],
+      ["CONFIG", "SET", "stream-node-max-entries", "100"],
+    ]);
+  });
+
+  test("ENTRIESADDED and ENTRIESREAD stay exact above 2^53; the counters wrap as Redis's 64-bit ones do", async () => {
+    await d.check([
+      ["XADD", "s", "1-1", "f", "v"], ["XSETID", "s", "5-5", "ENTRIESADDED", "9007199254740993"], ["XINFO", "STREAM", "s"],
+      ["XGROUP", "CREATE", "s", "g", "0", "ENTRIESREAD", "9007199254740995"], ["XGROUP", "CREATE", "s", "h", "0", "ENTRIESREAD", MAX],
+      ["XGROUP", "CREATE", "s", "i", "1-1", "ENTRIESREAD", "9223372036854775806"], ["XINFO", "GROUPS", "s"],
+      ["XADD", "s", "6-1", "f", "v"], timed("XREADGROUP", "GROUP", "h", "c", "STREAMS", "s", ">"), timed("XREADGROUP", "GROUP", "i", "c", "STREAMS", "s", ">"),
+      ["XINFO", "GROUPS", "s"], ["XGROUP", "SETID", "s", "g", "0", "ENTRIESREAD", "9007199254740997"], ["XINFO", "GROUPS", "s"],
+      ["XGROUP", "SETID", "s", "g", "0", "ENTRIESREAD", "-2"], ["XGROUP", "SETID", "s", "g", "0", "ENTRIESREAD", "-1"],
+      ["XGROUP", "SETID", "s", "g", "0", "ENTRIESREAD", "9223372036854775808"], ["XGROUP", "SETID", "s", "g", "0", "ENTRIESREAD", "-9223372036854775808"],
+      ["XSETID", "s", "6-1", "ENTRIESADDED", MAX], ["XADD", "s", "7-1", "f", "v"], ["XINFO", "STREAM", "s"], ["XINFO", "GROUPS", "s"],
+      ["XADD", "s", "8-1", "f", "v"], timed("XINFO", "STREAM", "s", "FULL"), ["XGROUP", "CREATE", "s", "j", "$"], ["XINFO", "GROUPS", "s"],
+      ["XSETID", "s", "8-1", "ENTRIESADDED", "9223372036854775808"], ["XSETID", "s", "8-1", "ENTRIESADDED", "-9223372036854775808"],
+      ["XSETID", "s", "8-1", "ENTRIESADDED", "18014398509481985"], ["XINFO", "STREAM", "s"], ["XDEL", "s", "7-1"], ["XINFO", "GROUPS", "s"],
+      ["XADD", "e", "1-1", "f", "v"], ["XDEL", "e", "1-1"], ["XSETID", "e", "2-2", "ENTRIESADDED", "18014398509481987"],
+      ["XGROUP", "CREATE", "e", "g", "0"], ["XGROUP", "CREATE", "e", "g2", "1-1"], ["XGROUP", "CREATE", "e", "g3", "2-2"], ["XINFO", "GROUPS", "e"],
+      ["XADD", "e", "3-0", "f", "v"], ["XINFO", "GROUPS", "e"], ["DUMP", "e"],
+    ]);
+  });
+
+  test("MEMORY USAGE is Redis's figure: preallocated and closed nodes, deletions, trims, groups and their PELs, COPY", async () => {
+    const value = (i: number) => (i % 3 === 0 ? String(i * 7919) : "v".repeat(1 + (i % 5) * 30));
+    const fill = (key: string, from: number, to: number): Step[] =>
+      Array.from({ length: to - from + 1 }, (_, k) => ["XADD", key, `${from + k}-1`, ...(k % 9 === 4 ? ["other", value(k)] : ["f", value(k)])]);
+    const usage = (key: string): Step[] => [["MEMORY", "USAGE", key], ["MEMORY", "USAGE", key, "SAMPLES", "0"], ["MEMORY", "USAGE", key, "SAMPLES", "1"]];
+    const ids = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, k) => `${from + k * step}-1`);
+    await d.check([
+      ["XADD", "one", "1-1", "f", "v"], ...usage("one"), ["XGROUP", "CREATE", "m", "g", "$", "MKSTREAM"], ...usage("m"),
+      // Many nodes: the first ones closed (shrunk to fit), the tail still in its 4 KB; a tail that outgrew it.
+      ...fill("s", 1, 450), ...usage("s"), ["XADD", "s", "451-1", "f", "x".repeat(5000)], ...usage("s"), ["XADD", "s", "452-1", "f", "v"], ...usage("s"),
+      // Deletions: counters whose encoding shrinks (128 -> 127 live entries) reallocate the listpack.
+      ["XDEL", "s", ...ids(1, 100, 7)], ...usage("s"), ["XDEL", "s", "402-1", "403-1"], ...usage("s"), ["XDEL", "s", ...ids(404, 450, 1)], ...usage("s"),
+      ["XTRIM", "s", "MAXLEN", "=", "150"], ...usage("s"), ["XTRIM", "s", "MINID", "330"], ...usage("s"), ["XTRIM", "s", "MAXLEN", "~", "20"], ...usage("s"),
+      ["COPY", "s", "copy"], ...usage("copy"), ["XADD", "copy", "900-1", "f", "v"], ...usage("copy"),
+      // Groups, consumers and PELs: radix trees of their ids, after reads, claims and acknowledgements.
+      ...fill("g", 1, 300), ["XGROUP", "CREATE", "g", "a", "0"], ["XGROUP", "CREATE", "g", "b", "$"], ...usage("g"),
+      timed("XREADGROUP", "GROUP", "a", "alice", "COUNT", "120", "STREAMS", "g", ">"), timed("XREADGROUP", "GROUP", "a", "bob", "COUNT", "70", "STREAMS", "g", ">"),
+      ["XGROUP", "CREATECONSUMER", "g", "b", "carol"], ...usage("g"), ["XACK", "g", "a", ...ids(1, 190, 3)], ...usage("g"),
+      ["XCLAIM", "g", "a", "dave", "0", ...ids(2, 60, 4), "JUSTID"], ...usage("g"), ["XACK", "g", "a", ...ids(1, 190, 1)], ...usage("g"),
+      ["XGROUP", "DELCONSUMER", "g", "a", "alice"], ["XGROUP", "DESTROY", "g", "b"], ...usage("g"),
+      // stream-node-max-bytes below 4 KB is what a new node is allocated with; 64-bit ids far apart.
+      ["CONFIG", "SET", "stream-node-max-bytes", "300"], ...fill("b", 1, 40), ...usage("b"), ["XADD", "b", "18446744073709551615-5", "f", "v"], ...usage("b"),
+      ["CONFIG", "SET", "stream-node-max-bytes", "4096"], ["CONFIG", "SET", "stream-node-max-entries", "10"], ...fill("t", 1, 95), ...usage("t"),
+      // 128 live entries in one node: the live count's encoding shrinks at the first deletion, and the listpack with it.
+      ["CONFIG", "SET", "stream-node-max-entries", "200"], ["CONFIG", "SET", "stream-node-max-bytes", "0"],
+      ...Array.from({ length: 128 }, (_, i) => ["XADD", "c", `${i + 1}-1`, "f", String(i + 1)]), ...usage("c"), ["XDEL", "c", "1-1"], ...usage("c"),
+      ["XDEL", "c", "2-1"], ...usage("c"), ["CONFIG", "SET", "stream-node-max-bytes", "4096"],
+      ["CONFIG", "SET", "stream-node-max-entries", "100"],
+    ]);
+  });
+});
+
 describe("XREAD without blocking", () => {
   test("several keys, ids, $, COUNT; nothing new is the null array", async () => {
     await d.check([

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { radixTreeNodeCount, Stream, type TrimOptions } from "../../../src/store/types/stream.ts";
+import { addCounters, type Counter, radixTreeNodeCount, signedCounter, Stream, subtractCounters, type TrimOptions } from "../../../src/store/types/stream.ts";
 import { ConsumerGroup, INVALID_ENTRIES_READ, PendingEntry } from "../../../src/store/types/stream-group.ts";
 import { compareIds, formatId, idBytes, nextId, parseStreamId, parseU64, previousId, U64_MAX } from "../../../src/store/types/stream-id.ts";
 import { IdMap } from "../../../src/store/types/stream-pel.ts";
@@ -148,6 +148,106 @@ describe("stream nodes", () => {
     stream.delete(4, 1);
     expect(stream.lastValidId()).toEqual({ ms: 3, seq: 1 });
     expect(stream.edgeId(false, false)).toEqual({ ms: 4, seq: 1 });
+  });
+});
+
+describe("entries below a tombstone (after XSETID), as Redis's iterator finds them", () => {
+  /** A stream as XSETID leaves it: 1-1 live, 1-9 deleted, then entries 1-2.. after it in the same node. */
+  function unordered(): Stream {
+    const stream = new Stream();
+    stream.append(1, 1, ["f", "a"], 0, 100, 4096);
+    stream.append(1, 9, ["f", "gone"], 0, 100, 4096);
+    stream.delete(1, 9);
+    for (const seq of [2, 3, 4, 9]) stream.append(1, seq, ["f", `v${seq}`], 0, 100, 4096);
+    return stream;
+  }
+
+  test("a node is ordered until an id follows a larger one; tombstones keep their strings", () => {
+    const stream = unordered();
+    const node = stream.nodes[0]!;
+    expect(node.ordered).toBe(false);
+    expect(node.items.slice(node.bounds[1], node.bounds[2])).toEqual(["f", "gone"]);
+    expect(streamOf([1, 2, 3]).nodes[0]!.ordered).toBe(true);
+  });
+
+  test("find, has and delete see the live entry with an id a tombstone also has", () => {
+    const stream = unordered();
+    expect(stream.find(1, 9)).toEqual([0, 5]);
+    expect(stream.has(1, 3)).toBe(true);
+    expect(stream.has(1, 5)).toBe(false);
+    expect(stream.delete(1, 9)).toBe(true);
+    expect(stream.delete(1, 9)).toBe(false);
+    expect(entries(stream).map(([id]) => id)).toEqual(["1-1", "1-2", "1-3", "1-4"]);
+  });
+
+  test("ranges skip entries before the start (forwards) and after the end (backwards)", () => {
+    const stream = unordered();
+    const ids = (iterator: ReturnType<Stream["iterate"]>) => {
+      const out: string[] = [];
+      while (iterator.next()) out.push(formatId(iterator.ms, iterator.seq));
+      return out;
+    };
+    expect(ids(stream.iterate(1, 3, U64_MAX, U64_MAX))).toEqual(["1-3", "1-4", "1-9"]);
+    expect(ids(stream.iterate(1, 2, 1, 4, true))).toEqual(["1-4", "1-3", "1-2"]);
+    expect(ids(stream.iterate(1, 5, 1, 8))).toEqual([]);
+    expect(entries(stream, true).map(([id]) => id)).toEqual(["1-9", "1-4", "1-3", "1-2", "1-1"]);
+  });
+
+  test("a new node keyed below the tail (of tombstones) is filed before it; the same key replaces it", () => {
+    const stream = new Stream();
+    stream.append(5, 1, ["f", "v"], 0, 2, 4096);
+    stream.append(5, 2, ["f", "v"], 0, 2, 4096);
+    stream.delete(5, 2);
+    stream.trim({ strategy: "minid", maxlen: 0, minMs: 5, minSeq: 2, approx: false, limit: 0 });
+    stream.append(1, 0, ["f", "a"], 0, 2, 4096);
+    stream.append(2, 0, ["f", "b"], 0, 2, 4096);
+    expect(stream.nodes.map((node) => formatId(node.masterMs, node.masterSeq))).toEqual(["1-0", "2-0", "5-1"]);
+    stream.append(5, 1, ["f", "c"], 0, 2, 4096);
+    expect(stream.nodes.map((node) => formatId(node.masterMs, node.masterSeq))).toEqual(["1-0", "2-0", "5-1"]);
+    expect(entries(stream).map(([id]) => id)).toEqual(["1-0", "2-0", "5-1"]);
+  });
+});
+
+describe("listpack allocations (MEMORY USAGE)", () => {
+  test("a new node gets 4 KB (or stream-node-max-bytes below that), a closed one shrinks to fit", () => {
+    const stream = streamOf([1, 2, 3], 2, 0);
+    // The closed node's listpack is 38 bytes: jemalloc's 48-byte class.
+    expect(stream.nodes.map((node) => node.allocated)).toEqual([48, 4096]);
+    expect(streamOf([1], 100, 300).nodes[0]!.allocated).toBe(320);
+    const big = new Stream();
+    big.append(1, 1, ["f", "x".repeat(5000)], 0, 100, 0);
+    expect(big.nodes[0]!.allocated).toBe(5120);
+    expect(big.copy().nodes[0]!.allocated).toBe(5120);
+    expect(streamOf([1, 2, 3]).copy().nodes[0]!.allocated).toBe(48);
+  });
+
+  test("a counter whose encoding shrinks reallocates the listpack to fit", () => {
+    const stream = streamOf(Array.from({ length: 128 }, (_, i) => i + 1), 200, 0);
+    expect(stream.nodes[0]!.allocated).toBe(4096);
+    stream.delete(1, 1);
+    // 1299 bytes now (the live count takes one byte less): the 1536-byte class, as Redis's MEMORY USAGE shows.
+    expect(stream.nodes[0]!.listpackBytes()).toBe(1299);
+    expect(stream.nodes[0]!.allocated).toBe(1536);
+    stream.delete(2, 1);
+    expect(stream.nodes[0]!.allocated).toBe(1536);
+  });
+});
+
+describe("64-bit counters", () => {
+  test("entries added is unsigned, read counters and lags signed, all exact and wrapping as C's do", () => {
+    expect(signedCounter(2n ** 63n)).toBe(-(2n ** 63n));
+    expect(signedCounter(2n ** 64n - 1n)).toBe(-1);
+    expect(addCounters(2n ** 63n - 1n, 1)).toBe(-(2n ** 63n));
+    expect(addCounters(Number.MAX_SAFE_INTEGER, 1)).toBe(2n ** 53n);
+    expect(subtractCounters(2n ** 53n + 1n, 2n ** 53n + 3n)).toBe(-2);
+    expect(subtractCounters(-(2n ** 63n), 1)).toBe(2n ** 63n - 1n);
+    const stream = streamOf([1]);
+    stream.entriesAdded = 2n ** 64n - 1n;
+    stream.append(2, 1, ["f", "v"], 0, 100, 4096);
+    expect(stream.entriesAdded as Counter).toBe(0);
+    stream.entriesAdded = Number.MAX_SAFE_INTEGER;
+    stream.append(3, 1, ["f", "v"], 0, 100, 4096);
+    expect(stream.entriesAdded as Counter).toBe(2n ** 53n);
   });
 });
 

@@ -6,7 +6,7 @@
  * the id it generated, and a `~` trim is recorded as the exact trim it turned out to be.
  */
 import type { Db } from "../../../store/keyspace.ts";
-import { Stream, type TrimOptions } from "../../../store/types/stream.ts";
+import { type Counter, Stream, type TrimOptions } from "../../../store/types/stream.ts";
 import { compareIds, formatId, incrementU64, isU64Max, parseStreamId, type U64 } from "../../../store/types/stream-id.ts";
 import { FIRST_KEY, type CommandContext, type CommandSpec } from "../../command.ts";
 import {
@@ -16,24 +16,34 @@ import {
   ERR_XSETID_MAX_DELETED, ERR_XSETID_SMALL, ReplyError,
 } from "../../errors.ts";
 import { NOTIFY_STREAM } from "../../notifications.ts";
-import { longLong, notifyStream, parseStrictId, writableStream } from "./helpers.ts";
+import { exactLongLong, longLong, notifyStream, parseStrictId, writableStream } from "./helpers.ts";
 
 /** Redis's STREAM_LISTPACK_MAX_SIZE: an entry's strings may add up to at most 1 GB. */
 const MAX_ENTRY_BYTES = 2 ** 30;
 
-/** XADD/XTRIM's options once parsed. */
-interface AddOrTrimArguments {
-  trim: TrimOptions | undefined;
+/**
+ * XADD/XTRIM's options once parsed; it is also the trim's options when `trimming` (one object per
+ * command on XADD's path).
+ */
+class AddOrTrimArguments implements TrimOptions {
+  /** Whether MAXLEN or MINID was given. */
+  trimming = false;
+  strategy: "maxlen" | "minid" = "maxlen";
+  maxlen = 0;
+  minMs: U64 = 0;
+  minSeq: U64 = 0;
+  approx = false;
+  limit = 0;
   /** Index of the MAXLEN/MINID value (its `~` or `=` is just before it when given). */
-  trimIndex: number;
+  trimIndex = 0;
   /** XADD: index of the id argument (`*` or an id); the fields start after it. */
-  idIndex: number;
-  /** XADD: the id given, if any, and whether its sequence was (not `<ms>-*`). */
-  idMs: U64;
-  idSeq: U64;
-  idGiven: boolean;
-  seqGiven: boolean;
-  noMkstream: boolean;
+  idIndex = 0;
+  /** XADD: the id given, if any, and whether its sequence was (not `<ms>-*`); then the id to add. */
+  idMs: U64 = 0;
+  idSeq: U64 = 0;
+  idGiven = false;
+  seqGiven = true;
+  noMkstream = false;
 }
 
 /** Whether `text` is exactly the one character with code `code`. */
@@ -41,55 +51,59 @@ function isChar(text: string, code: number): boolean {
   return text.length === 1 && text.charCodeAt(0) === code;
 }
 
+/** Whether `text` is `word` (lowercase letters) in any case, as Redis's strcasecmp compares. */
+function isWord(text: string, word: string): boolean {
+  const length = word.length;
+  if (text.length !== length) return false;
+  // Setting bit 5 lowercases an ASCII letter, and makes nothing else one.
+  for (let i = 0; i < length; i++) if ((text.charCodeAt(i) | 32) !== word.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Redis's streamParseAddOrTrimArgsOrReply, for XADD (`xadd`) or XTRIM. */
 function parseAddOrTrim(ctx: CommandContext, args: readonly string[], xadd: boolean): AddOrTrimArguments {
-  let strategy: "maxlen" | "minid" | undefined;
-  let approx = false;
-  let maxlen = 0;
-  let minMs: U64 = 0;
-  let minSeq: U64 = 0;
-  let limit = 0;
+  const parsed = new AddOrTrimArguments();
   let limitGiven = false;
-  const parsed: AddOrTrimArguments = { trim: undefined, trimIndex: 0, idIndex: 0, idMs: 0, idSeq: 0, idGiven: false, seqGiven: true, noMkstream: false };
   let i = 2;
   for (; i < args.length; i++) {
     const more = args.length - 1 - i;
     const option = args[i]!;
     if (xadd && isChar(option, 42)) break; // `*`: the common case first
-    const lower = option.length <= 10 ? option.toLowerCase() : "";
-    if (lower === "maxlen" && more > 0) {
-      if (strategy !== undefined) throw new ReplyError(ERR_STREAM_MAXLEN_AND_MINID);
-      approx = false;
+    if (more > 0 && isWord(option, "maxlen")) {
+      if (parsed.trimming) throw new ReplyError(ERR_STREAM_MAXLEN_AND_MINID);
+      parsed.approx = false;
       const next = args[i + 1]!;
       if (more >= 2 && isChar(next, 126)) {
-        approx = true;
+        parsed.approx = true;
         i++;
       } else if (more >= 2 && isChar(next, 61)) i++;
-      maxlen = longLong(args[i + 1]!);
-      if (maxlen < 0) throw new ReplyError(ERR_STREAM_MAXLEN_NEGATIVE);
+      parsed.maxlen = longLong(args[i + 1]!);
+      if (parsed.maxlen < 0) throw new ReplyError(ERR_STREAM_MAXLEN_NEGATIVE);
       i++;
-      strategy = "maxlen";
+      parsed.trimming = true;
+      parsed.strategy = "maxlen";
       parsed.trimIndex = i;
-    } else if (lower === "minid" && more > 0) {
-      if (strategy !== undefined) throw new ReplyError(ERR_STREAM_MAXLEN_AND_MINID);
-      approx = false;
+    } else if (more > 0 && isWord(option, "minid")) {
+      if (parsed.trimming) throw new ReplyError(ERR_STREAM_MAXLEN_AND_MINID);
+      parsed.approx = false;
       const next = args[i + 1]!;
       if (more >= 2 && isChar(next, 126)) {
-        approx = true;
+        parsed.approx = true;
         i++;
       } else if (more >= 2 && isChar(next, 61)) i++;
       const id = parseStrictId(args[i + 1]!);
-      minMs = id.ms;
-      minSeq = id.seq;
+      parsed.minMs = id.ms;
+      parsed.minSeq = id.seq;
       i++;
-      strategy = "minid";
+      parsed.trimming = true;
+      parsed.strategy = "minid";
       parsed.trimIndex = i;
-    } else if (lower === "limit" && more > 0) {
-      limit = longLong(args[i + 1]!);
-      if (limit < 0) throw new ReplyError(ERR_STREAM_LIMIT_NEGATIVE);
+    } else if (more > 0 && isWord(option, "limit")) {
+      parsed.limit = longLong(args[i + 1]!);
+      if (parsed.limit < 0) throw new ReplyError(ERR_STREAM_LIMIT_NEGATIVE);
       limitGiven = true;
       i++;
-    } else if (xadd && lower === "nomkstream") {
+    } else if (xadd && isWord(option, "nomkstream")) {
       parsed.noMkstream = true;
     } else if (xadd) {
       const id = parseStreamId(option, 0, true, true);
@@ -103,19 +117,18 @@ function parseAddOrTrim(ctx: CommandContext, args: readonly string[], xadd: bool
       throw new ReplyError(ERR_SYNTAX);
     }
   }
-  if (limit !== 0 && strategy === undefined) throw new ReplyError(ERR_STREAM_LIMIT_NO_STRATEGY);
-  if (!xadd && strategy === undefined) throw new ReplyError(ERR_STREAM_XTRIM_NO_STRATEGY);
+  if (parsed.limit !== 0 && !parsed.trimming) throw new ReplyError(ERR_STREAM_LIMIT_NO_STRATEGY);
+  if (!xadd && !parsed.trimming) throw new ReplyError(ERR_STREAM_XTRIM_NO_STRATEGY);
   if (ctx.client.loader) {
     // What the AOF holds was rewritten to exact trims: replaying it must not be limited.
-    limit = 0;
+    parsed.limit = 0;
   } else if (limitGiven) {
-    if (!approx) throw new ReplyError(ERR_STREAM_LIMIT_NO_APPROX);
+    if (!parsed.approx) throw new ReplyError(ERR_STREAM_LIMIT_NO_APPROX);
   } else {
     // Without LIMIT, `~` does at most 100 nodes' worth of work; an exact trim has no limit.
-    limit = approx ? 100 * ctx.server.config["stream-node-max-entries"] : 0;
+    parsed.limit = parsed.approx ? 100 * ctx.server.config["stream-node-max-entries"] : 0;
   }
   parsed.idIndex = i;
-  if (strategy !== undefined) parsed.trim = { strategy, maxlen, minMs, minSeq, approx, limit };
   return parsed;
 }
 
@@ -126,7 +139,7 @@ function parseAddOrTrim(ctx: CommandContext, args: readonly string[], xadd: bool
  */
 function rewriteApproxTrim(propagated: string[], stream: Stream, parsed: AddOrTrimArguments): void {
   propagated[parsed.trimIndex - 1] = "=";
-  if (parsed.trim!.strategy === "maxlen") propagated[parsed.trimIndex] = String(stream.length);
+  if (parsed.strategy === "maxlen") propagated[parsed.trimIndex] = String(stream.length);
   else {
     const first = stream.edgeId(true, false);
     propagated[parsed.trimIndex] = first === undefined ? "18446744073709551615-18446744073709551615" : formatId(first.ms, first.seq);
@@ -134,40 +147,43 @@ function rewriteApproxTrim(propagated: string[], stream: Stream, parsed: AddOrTr
 }
 
 /**
- * The id XADD gives the new entry, or undefined when it would not be above the last id. `<ms>-*`
- * past the last sequence of its millisecond throws the error redis-server 7.0 gives for it (its
- * streamAppendItem fails there without setting errno, so XADD reports "too large").
+ * Puts in `parsed.idMs`/`idSeq` the id XADD gives the new entry; false when it would not be above
+ * the last id. `<ms>-*` past the last sequence of its millisecond throws the error redis-server
+ * 7.0 gives for it (its streamAppendItem fails there without setting errno, so XADD reports "too
+ * large").
  */
-function newEntryId(ctx: CommandContext, stream: Stream, parsed: AddOrTrimArguments): [U64, U64] | undefined {
+function newEntryId(ctx: CommandContext, stream: Stream, parsed: AddOrTrimArguments): boolean {
+  const lastMs = stream.lastMs;
+  const lastSeq = stream.lastSeq;
   let ms: U64;
   let seq: U64;
-  if (parsed.idGiven && parsed.seqGiven) {
-    ms = parsed.idMs;
-    seq = parsed.idSeq;
-  } else if (parsed.idGiven) {
-    // `<ms>-*`: the next sequence of that millisecond, or 0 for a new one.
-    if (stream.lastMs === parsed.idMs) {
-      if (isU64Max(stream.lastSeq)) throw new ReplyError(ERR_STREAM_TOO_LARGE);
-      ms = stream.lastMs;
-      seq = incrementU64(stream.lastSeq);
-    } else {
-      ms = parsed.idMs;
-      seq = 0;
-    }
-  } else {
+  if (!parsed.idGiven) {
     const now = ctx.server.clock.now();
-    if (now > stream.lastMs) {
+    if (now > lastMs) {
       ms = now;
       seq = 0;
-    } else if (!isU64Max(stream.lastSeq)) {
-      ms = stream.lastMs;
-      seq = incrementU64(stream.lastSeq);
-    } else if (!isU64Max(stream.lastMs)) {
-      ms = incrementU64(stream.lastMs);
+    } else if (!isU64Max(lastSeq)) {
+      ms = lastMs;
+      seq = incrementU64(lastSeq);
+    } else if (!isU64Max(lastMs)) {
+      ms = incrementU64(lastMs);
       seq = 0;
-    } else return undefined;
+    } else return false;
+  } else if (parsed.seqGiven) {
+    ms = parsed.idMs;
+    seq = parsed.idSeq;
+  } else if (lastMs === parsed.idMs) {
+    // `<ms>-*`: the next sequence of that millisecond, or 0 for a new one.
+    if (isU64Max(lastSeq)) throw new ReplyError(ERR_STREAM_TOO_LARGE);
+    ms = lastMs;
+    seq = incrementU64(lastSeq);
+  } else {
+    ms = parsed.idMs;
+    seq = 0;
   }
-  return compareIds(ms, seq, stream.lastMs, stream.lastSeq) > 0 ? [ms, seq] : undefined;
+  parsed.idMs = ms;
+  parsed.idSeq = seq;
+  return compareIds(ms, seq, lastMs, lastSeq) > 0;
 }
 
 /**
@@ -197,25 +213,25 @@ export const XADD = {
       db.set(key, stream);
     }
     if (isU64Max(stream.lastMs) && isU64Max(stream.lastSeq)) throw new ReplyError(ERR_STREAM_EXHAUSTED);
-    const id = newEntryId(ctx, stream, parsed);
-    if (id === undefined) throw new ReplyError(ERR_STREAM_XADD_ID_SMALL);
+    if (!newEntryId(ctx, stream, parsed)) throw new ReplyError(ERR_STREAM_XADD_ID_SMALL);
     let total = 0;
     for (let i = fieldsFrom; i < args.length; i++) total += args[i]!.length;
     if (total > MAX_ENTRY_BYTES) throw new ReplyError(ERR_STREAM_TOO_LARGE);
     const config = server.config;
-    stream.append(id[0], id[1], args, fieldsFrom, config["stream-node-max-entries"], config["stream-node-max-bytes"]);
-    const idText = formatId(id[0], id[1]);
+    stream.append(parsed.idMs, parsed.idSeq, args, fieldsFrom, config["stream-node-max-entries"], config["stream-node-max-bytes"]);
+    const idText = formatId(parsed.idMs, parsed.idSeq);
     reply.bulk(idText);
     db.keyChanged(key, "xadd", NOTIFY_STREAM);
+    const propagating = server.propagation.active;
     let propagated: string[] | undefined;
-    if (parsed.trim !== undefined) {
-      if (stream.trim(parsed.trim) !== 0 && server.notifyFlags !== 0) server.notifyKeyspaceEvent(db, key, "xtrim", NOTIFY_STREAM);
-      if (parsed.trim.approx && server.propagation.active) {
+    if (parsed.trimming) {
+      if (stream.trim(parsed) !== 0 && server.notifyFlags !== 0) server.notifyKeyspaceEvent(db, key, "xtrim", NOTIFY_STREAM);
+      if (parsed.approx && propagating) {
         propagated = args.slice();
         rewriteApproxTrim(propagated, stream, parsed);
       }
     }
-    if (server.propagation.active && (!parsed.idGiven || !parsed.seqGiven)) {
+    if (propagating && (!parsed.idGiven || !parsed.seqGiven)) {
       propagated ??= args.slice();
       propagated[parsed.idIndex] = idText;
     }
@@ -241,9 +257,9 @@ export const XTRIM = {
     const key = args[1]!;
     const stream = writableStream(db, key);
     if (stream === undefined) return reply.integer(0);
-    const removed = stream.trim(parsed.trim!);
+    const removed = stream.trim(parsed);
     if (removed !== 0) {
-      if (parsed.trim!.approx && server.propagation.active) {
+      if (parsed.approx && server.propagation.active) {
         const propagated = args.slice();
         rewriteApproxTrim(propagated, stream, parsed);
         server.propagation.rewrite(propagated);
@@ -321,13 +337,13 @@ export const XSETID = {
   run(ctx, args) {
     const { db, reply, server } = ctx;
     const id = parseStrictId(args[2]!);
-    let entriesAdded = -1;
+    let entriesAdded: Counter | undefined;
     let maxDeleted: { ms: U64; seq: U64 } | undefined;
     for (let i = 3; i < args.length; ) {
       const more = args.length - 1 - i;
       const option = args[i]!.toLowerCase();
       if (option === "entriesadded" && more > 0) {
-        entriesAdded = longLong(args[i + 1]!);
+        entriesAdded = exactLongLong(args[i + 1]!);
         if (entriesAdded < 0) throw new ReplyError(ERR_XSETID_ENTRIES_ADDED_NEGATIVE);
         i += 2;
       } else if (option === "maxdeletedid" && more > 0) {
@@ -343,11 +359,11 @@ export const XSETID = {
     if (stream.length > 0) {
       const top = stream.lastValidId()!;
       if (compareIds(id.ms, id.seq, top.ms, top.seq) < 0) throw new ReplyError(ERR_XSETID_SMALL);
-      if (entriesAdded !== -1 && stream.length > entriesAdded) throw new ReplyError(ERR_XSETID_ENTRIES_ADDED_SMALL);
+      if (entriesAdded !== undefined && stream.length > entriesAdded) throw new ReplyError(ERR_XSETID_ENTRIES_ADDED_SMALL);
     }
     stream.lastMs = id.ms;
     stream.lastSeq = id.seq;
-    if (entriesAdded !== -1) stream.entriesAdded = entriesAdded;
+    if (entriesAdded !== undefined) stream.entriesAdded = entriesAdded;
     if (maxDeleted !== undefined && (maxDeleted.ms !== 0 || maxDeleted.seq !== 0)) {
       stream.maxDeletedMs = maxDeleted.ms;
       stream.maxDeletedSeq = maxDeleted.seq;

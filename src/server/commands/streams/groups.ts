@@ -5,14 +5,14 @@
  * after the id, then the key (which must exist unless CREATE ... MKSTREAM), then the group (for
  * SETID, CREATECONSUMER, DELCONSUMER), then the subcommand's own argument count.
  */
-import { Stream } from "../../../store/types/stream.ts";
+import { type Counter, Stream } from "../../../store/types/stream.ts";
 import { ConsumerGroup, INVALID_ENTRIES_READ } from "../../../store/types/stream-group.ts";
 import type { StreamId } from "../../../store/types/stream-id.ts";
 import { NO_KEYS, type CommandContext, type CommandSpec } from "../../command.ts";
 import {
   ERR_BUSYGROUP, ERR_NOGROUP_FOR_KEY, ERR_SUBCOMMAND_SYNTAX, ERR_XGROUP_ENTRIES_READ, ERR_XGROUP_KEY_MISSING, ReplyError,
 } from "../../errors.ts";
-import { longLong, notifyStream, parseId, parseStrictId, writableStream } from "./helpers.ts";
+import { exactLongLong, notifyStream, parseId, parseStrictId, writableStream } from "./helpers.ts";
 
 /** XGROUP HELP's lines between its header and footer, as Redis 7.0 sends them. */
 const HELP = [
@@ -38,7 +38,7 @@ interface GroupTarget {
   readonly stream: Stream | undefined;
   readonly group: ConsumerGroup | undefined;
   readonly mkstream: boolean;
-  readonly entriesRead: number;
+  readonly entriesRead: Counter;
 }
 
 /** The part of Redis's xgroupCommand before the dispatch: options, key and group checks. */
@@ -47,14 +47,14 @@ function target(ctx: CommandContext, args: readonly string[]): GroupTarget {
   const create = sub === "create";
   const setid = sub === "setid";
   let mkstream = false;
-  let entriesRead = INVALID_ENTRIES_READ;
+  let entriesRead: Counter = INVALID_ENTRIES_READ;
   for (let i = 5; i < args.length; ) {
     const option = args[i]!.toLowerCase();
     if (create && option === "mkstream") {
       mkstream = true;
       i++;
     } else if ((create || setid) && option === "entriesread" && i + 1 < args.length) {
-      const value = longLong(args[i + 1]!);
+      const value = exactLongLong(args[i + 1]!);
       if (value < 0 && value !== INVALID_ENTRIES_READ) throw new ReplyError(ERR_XGROUP_ENTRIES_READ);
       entriesRead = value;
       i += 2;

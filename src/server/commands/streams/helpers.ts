@@ -8,10 +8,10 @@
  */
 import type { ReplyWriter } from "../../../resp/writer.ts";
 import type { Db } from "../../../store/keyspace.ts";
-import { Stream, type StreamNode } from "../../../store/types/stream.ts";
+import { type Counter, Stream, type StreamNode } from "../../../store/types/stream.ts";
 import type { ConsumerGroup, PendingEntry } from "../../../store/types/stream-group.ts";
 import { formatId, nextId, parseStreamId, previousId, type StreamId, type U64 } from "../../../store/types/stream-id.ts";
-import { toInteger } from "../../arguments.ts";
+import { toBigInteger, toInteger } from "../../arguments.ts";
 import type { CommandContext } from "../../command.ts";
 import { ERR_NOT_INTEGER, ERR_STREAM_ID_INVALID, ERR_STREAM_INVALID_END, ERR_STREAM_INVALID_START, ERR_WRONGTYPE, ReplyError } from "../../errors.ts";
 import { NOTIFY_STREAM } from "../../notifications.ts";
@@ -31,11 +31,34 @@ export function writableStream(db: Db, key: string): Stream | undefined {
   throw new ReplyError(ERR_WRONGTYPE);
 }
 
-/** A 64-bit integer argument (Redis's getLongLongFromObjectOrReply), or the ReplyError `error`. */
+/**
+ * A 64-bit integer argument (Redis's getLongLongFromObjectOrReply), or the ReplyError `error`.
+ * Exact within ±2^53 (counts, lengths, times); `exactLongLong` for counters that may go beyond.
+ */
 export function longLong(text: string, error = ERR_NOT_INTEGER): number {
+  // Fast path: up to 15 digits without a leading zero, which string2ll takes as they are.
+  const length = text.length;
+  let c = text.charCodeAt(0);
+  if (length <= 15 && c >= 49 && c <= 57) {
+    let value = c - 48;
+    let i = 1;
+    for (; i < length; i++) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+    }
+    if (i === length) return value;
+  }
   const value = toInteger(text);
   if (value === undefined) throw new ReplyError(error);
   return value;
+}
+
+/** A 64-bit integer argument kept exact (a bigint beyond ±2^53), or the ReplyError `error`. */
+export function exactLongLong(text: string, error = ERR_NOT_INTEGER): Counter {
+  const value = toInteger(text);
+  if (value === undefined) throw new ReplyError(error);
+  return Number.isSafeInteger(value) ? value : toBigInteger(text)!;
 }
 
 /** An id argument (`-` and `+` allowed), the sequence defaulting to `missingSeq`. */

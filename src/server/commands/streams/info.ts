@@ -5,7 +5,7 @@
  * Groups and consumers are listed in their names' byte order, as Redis's radix trees hold them.
  */
 import type { ReplyWriter } from "../../../resp/writer.ts";
-import type { Stream } from "../../../store/types/stream.ts";
+import { signedCounter, type Stream } from "../../../store/types/stream.ts";
 import { type ConsumerGroup, INVALID_ENTRIES_READ } from "../../../store/types/stream-group.ts";
 import { formatId, U64_MAX } from "../../../store/types/stream-id.ts";
 import { NO_KEYS, type CommandContext, type CommandSpec } from "../../command.ts";
@@ -59,7 +59,8 @@ function writeStreamHeader(reply: ReplyWriter, stream: Stream): void {
   reply.bulk("max-deleted-entry-id");
   reply.bulk(formatId(stream.maxDeletedMs, stream.maxDeletedSeq));
   reply.bulk("entries-added");
-  reply.integer(stream.entriesAdded);
+  // An unsigned counter that Redis replies as a long long.
+  reply.integer(signedCounter(stream.entriesAdded));
   reply.bulk("recorded-first-entry-id");
   reply.bulk(formatId(stream.firstMs, stream.firstSeq));
 }
