@@ -205,15 +205,16 @@ describe("WATCH", () => {
   test("expiry: a watched key that expires makes EXEC fail, lazily removed or not; a key already expired when watched does not", async () => {
     const steps: Step[] = [
       ["DEBUG", "SET-ACTIVE-EXPIRE", "0"],
-      ["SET", "k", "v", "PX", "1"],
+      // Keys watched while alive get 100 ms, so that a loaded machine still watches them in time.
+      ["SET", "k", "v", "PX", "100"],
       ["WATCH", "k"],
-      ["DEBUG", "SLEEP", "0.01"],
+      ["DEBUG", "SLEEP", "0.15"],
       ["MULTI"],
       ["PING"],
       ["EXEC"],
-      ["SET", "k2", "v", "PX", "1"],
+      ["SET", "k2", "v", "PX", "100"],
       ["WATCH", "k2"],
-      ["DEBUG", "SLEEP", "0.01"],
+      ["DEBUG", "SLEEP", "0.15"],
       ["GET", "k2"],
       ["MULTI"],
       ["PING"],
