@@ -122,15 +122,34 @@ export class AofEncoder {
       this.command(db, ["SELECT", String(db)]);
     }
     let size = 16;
-    for (const arg of args) size += arg.length + 16;
+    for (let i = 0; i < args.length; i++) size += args[i]!.length + 16;
     this.reserve(size);
-    this.ascii(`*${args.length}\r\n`);
-    for (const arg of args) {
-      this.ascii(`$${arg.length}\r\n`);
-      this.length += this.buffer.latin1Write(arg, this.length);
-      this.buffer[this.length++] = 13;
-      this.buffer[this.length++] = 10;
+    this.header(42, args.length);
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      this.header(36, arg.length);
+      const buffer = this.buffer;
+      if (arg.length < 16) {
+        // Short arguments: a loop beats a native call.
+        for (let j = 0; j < arg.length; j++) buffer[this.length++] = arg.charCodeAt(j);
+      } else this.length += buffer.latin1Write(arg, this.length);
+      buffer[this.length++] = 13;
+      buffer[this.length++] = 10;
     }
+  }
+
+  /** `*count\r\n` or `$length\r\n` (`type` 42 or 36), the digits written without a string. */
+  private header(type: number, value: number): void {
+    const buffer = this.buffer;
+    buffer[this.length++] = type;
+    if (value < 10) buffer[this.length++] = 48 + value;
+    else {
+      const digits = value < 100 ? 2 : Math.floor(Math.log10(value)) + 1;
+      for (let i = digits - 1, rest = value; i >= 0; i--, rest = Math.floor(rest / 10)) buffer[this.length + i] = 48 + (rest % 10);
+      this.length += digits;
+    }
+    buffer[this.length++] = 13;
+    buffer[this.length++] = 10;
   }
 
   /** The bytes held (a view, valid until the next `command` or `reset`). */
@@ -140,10 +159,6 @@ export class AofEncoder {
 
   reset(): void {
     this.length = 0;
-  }
-
-  private ascii(text: string): void {
-    for (let i = 0; i < text.length; i++) this.buffer[this.length++] = text.charCodeAt(i);
   }
 
   private reserve(size: number): void {

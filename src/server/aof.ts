@@ -17,7 +17,6 @@
 import { closeSync, existsSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AofEncoder, baseName, formatManifest, incrName, manifestName, parseManifest, type AofFile } from "../persist/aof.ts";
-import type { Propagated } from "./propagation.ts";
 import type { Server } from "./server.ts";
 import { saveSnapshot, type SnapshotFile } from "./snapshot-file.ts";
 
@@ -90,8 +89,8 @@ export class AppendOnlyFile {
   }
 
   /** Encodes what a command handed on; written by `flush` before the replies leave. */
-  private readonly append = (commands: readonly Propagated[]): void => {
-    for (const command of commands) this.encoder.command(command.db, command.args);
+  private readonly append = (db: number, args: readonly string[]): void => {
+    this.encoder.command(db, args);
   };
 
   /** Whether there is something to write (the handler checks this on every reply). */

@@ -20,32 +20,54 @@ export interface Propagated {
   readonly args: readonly string[];
 }
 
-/** Receives what commands hand on, one top-level command at a time (in order). */
-export type PropagationSink = (commands: readonly Propagated[]) => void;
+/**
+ * Receives what commands hand on, in order, one command at a time: several effects of one
+ * top-level command arrive between a MULTI and an EXEC.
+ */
+export type PropagationSink = (db: number, args: readonly string[]) => void;
 
 /** The state of one running command (commands nest: EXEC and scripts run others). */
 interface Frame {
   rewritten: readonly string[] | undefined;
   prevented: boolean;
   /** What `also` gave, and what nested commands handed on, in order. */
-  also: Propagated[];
+  readonly also: Propagated[];
 }
 
 /** Collects the effects of the commands being run and hands them to the sink. */
 export class Propagation {
-  /** Where effects go; undefined while nothing persists them (then collecting costs next to nothing). */
-  sink: PropagationSink | undefined = undefined;
+  private target: PropagationSink | undefined = undefined;
+  /** Frames of the commands running now (the first `depth`), kept for reuse: no allocation per command. */
   private readonly frames: Frame[] = [];
+  private depth = 0;
+
+  /** Where effects go; undefined while nothing persists them (then collecting costs next to nothing). */
+  get sink(): PropagationSink | undefined {
+    return this.target;
+  }
+
+  /** Attaching or detaching a sink (mid-command, by CONFIG SET appendonly) starts the frames afresh. */
+  set sink(sink: PropagationSink | undefined) {
+    this.target = sink;
+    this.depth = 0;
+  }
 
   /** Whether anything listens: commands may skip building what they would hand on. */
   get active(): boolean {
-    return this.sink !== undefined;
+    return this.target !== undefined;
   }
 
   /** A command starts (the dispatcher's `run`). */
   begin(): void {
-    if (this.sink === undefined) return;
-    this.frames.push({ rewritten: undefined, prevented: false, also: [] });
+    if (this.target === undefined) return;
+    let frame = this.frames[this.depth];
+    if (frame === undefined) this.frames.push((frame = { rewritten: undefined, prevented: false, also: [] }));
+    else {
+      frame.rewritten = undefined;
+      frame.prevented = false;
+      frame.also.length = 0;
+    }
+    this.depth++;
   }
 
   /**
@@ -53,30 +75,39 @@ export class Propagation {
    * go to the enclosing command (EXEC, a script) or, at the top, to the sink.
    */
   end(db: number, args: readonly string[], changed: boolean): void {
-    if (this.sink === undefined) return;
-    const frame = this.frames.pop();
-    if (frame === undefined) return;
-    const effects: Propagated[] = [];
-    if (changed && !frame.prevented) effects.push({ db, args: frame.rewritten ?? args });
-    for (const effect of frame.also) effects.push(effect);
-    if (effects.length === 0) return;
-    const outer = this.frames[this.frames.length - 1];
-    if (outer !== undefined) {
-      for (const effect of effects) outer.also.push(effect);
+    const sink = this.target;
+    if (sink === undefined || this.depth === 0) return;
+    const frame = this.frames[--this.depth]!;
+    const own = changed && !frame.prevented ? (frame.rewritten ?? args) : undefined;
+    const also = frame.also;
+    if (this.depth > 0) {
+      const outer = this.frames[this.depth - 1]!.also;
+      if (own !== undefined) outer.push({ db, args: own });
+      for (const effect of also) outer.push(effect);
       return;
     }
-    this.sink(effects.length === 1 ? effects : wrapInTransaction(effects));
+    if (also.length === 0) {
+      // The common case: one command, handed on as it ran.
+      if (own !== undefined) sink(db, own);
+      return;
+    }
+    if (own === undefined && also.length === 1) return sink(also[0]!.db, also[0]!.args);
+    // Several effects of one command: all or nothing when replayed, as Redis 7.0 wraps them.
+    const first = own !== undefined ? db : also[0]!.db;
+    sink(first, ["MULTI"]);
+    if (own !== undefined) sink(db, own);
+    for (const effect of also) sink(effect.db, effect.args);
+    sink(also[also.length - 1]!.db, ["EXEC"]);
   }
 
   /** The running command hands on `args` instead of what the client sent. */
   rewrite(args: readonly string[]): void {
-    const frame = this.frames[this.frames.length - 1];
-    if (frame !== undefined) frame.rewritten = args;
+    if (this.depth !== 0) this.frames[this.depth - 1]!.rewritten = args;
   }
 
   /** The running command hands on `args`, applied to database `db`, as well. */
   also(db: number, args: readonly string[]): void {
-    this.frames[this.frames.length - 1]?.also.push({ db, args });
+    if (this.depth !== 0) this.frames[this.depth - 1]!.also.push({ db, args });
   }
 
   /**
@@ -84,22 +115,14 @@ export class Propagation {
    * command during which it happened, or alone.
    */
   deleted(db: number, key: string): void {
-    if (this.sink === undefined) return;
-    const effect = { db, args: ["DEL", key] };
-    const frame = this.frames[this.frames.length - 1];
-    if (frame !== undefined) frame.also.push(effect);
-    else this.sink([effect]);
+    const sink = this.target;
+    if (sink === undefined) return;
+    if (this.depth !== 0) this.frames[this.depth - 1]!.also.push({ db, args: ["DEL", key] });
+    else sink(db, ["DEL", key]);
   }
 
   /** The running command is not handed on itself (what `also` gave still is). */
   prevent(): void {
-    const frame = this.frames[this.frames.length - 1];
-    if (frame !== undefined) frame.prevented = true;
+    if (this.depth !== 0) this.frames[this.depth - 1]!.prevented = true;
   }
-}
-
-/** Several effects of one command, as one MULTI/EXEC (in the database of the first). */
-function wrapInTransaction(effects: readonly Propagated[]): Propagated[] {
-  const db = effects[0]!.db;
-  return [{ db, args: ["MULTI"] }, ...effects, { db: effects[effects.length - 1]!.db, args: ["EXEC"] }];
 }

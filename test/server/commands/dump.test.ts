@@ -306,7 +306,7 @@ function inProcess() {
   const clock = { time: 1_700_000_000_000, now: () => clock.time };
   const server = new Server(defaultConfig(), createConsola({ level: -999 }), clock, createCommandTable(), () => {});
   const propagated: Propagated[] = [];
-  server.propagation.sink = (commands) => propagated.push(...commands);
+  server.propagation.sink = (db, args) => propagated.push({ db, args });
   const client = new Client(1, "test:1", "test:0", 0, clock.time, false);
   const reply = new ReplyWriter();
   const call = (...args: string[]) => {

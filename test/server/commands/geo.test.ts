@@ -444,7 +444,7 @@ describe("propagation (what the AOF records)", () => {
     const client = new Client(1, "test:1", "test:0", 0, 1_700_000_000_000, false);
     const reply = new ReplyWriter();
     const recorded: Propagated[] = [];
-    server.propagation.sink = (commands) => recorded.push(...commands);
+    server.propagation.sink = (db, args) => recorded.push({ db, args });
     const call = (...args: string[]) => {
       reply.reset();
       server.execute(client, args, reply);

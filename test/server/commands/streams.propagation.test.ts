@@ -34,9 +34,7 @@ beforeAll(async () => {
   for (const [key, value] of Object.entries({ bind: "127.0.0.1", port: 0, "log-dir": "", loglevel: "warning", save: "", dir: tempDir("bunredis-aof-") })) setParam(config, key, value, "test");
   const logger = createLogger({ level: "warning", dir: "", name: "streams-propagation-test" });
   const server = new Server(config, logger.log, systemClock, new CommandTable(ALL_COMMANDS), () => {});
-  server.propagation.sink = (effects) => {
-    for (const effect of effects) handedOn.push([...effect.args]);
-  };
+  server.propagation.sink = (_db, args) => handedOn.push([...args]);
   const listenOptions = { bind: "127.0.0.1", port: 0, unixsocket: "", unixsocketperm: 0, maxclients: () => 10000, shutdownTimeout: () => 1 };
   bunredis = { server, tcp: listen(listenOptions, new RedisHandler(server, logger.log), logger.log) };
 });
