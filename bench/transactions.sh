@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # MULTI/EXEC of 5 commands (bench/transactions-load.ts: 50 clients, one transaction in flight
 # each), against bunredis and a redis-server started here, alternating servers each round; prints
-# each round, the medians and the ratio bunredis/redis. Env: ROUNDS (default 3), SECONDS (3).
+# each round, the medians and the ratio bunredis/redis. Env: ROUNDS (default 3), ROUND_SECONDS (3).
 set -u
 . "$(dirname "$0")/lib.sh"
 ROUNDS=${ROUNDS:-3}
-SECONDS_PER_ROUND=${SECONDS:-3}
+SECONDS_PER_ROUND=${ROUND_SECONDS:-3}
 
 start_bunredis
 ref=$(free_port 7600 7999) || exit 2
