@@ -63,11 +63,15 @@ export function countBits(source: Bits, first: number, last: number): number {
   }
   const bytes = source.bytes;
   if (last - first >= WORD_THRESHOLD) {
-    if ((bytes.byteOffset + i) % 2 !== 0) count += popcount32(bytes[i++]!);
-    const halves = Math.floor((last + 1 - i) / 2);
-    const view = new Uint16Array(bytes.buffer, bytes.byteOffset + i, halves);
-    for (let h = 0; h < halves; h++) count += POPCOUNT16[view[h]!]!;
-    i += halves * 2;
+    for (; (bytes.byteOffset + i) % 4 !== 0; i++) count += popcount32(bytes[i]!);
+    // Whole 32-bit words, two table lookups each: fewer loads than reading 16 bits at a time.
+    const words = Math.floor((last + 1 - i) / 4);
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + i, words);
+    for (let w = 0; w < words; w++) {
+      const word = view[w]!;
+      count += POPCOUNT16[word & 0xffff]! + POPCOUNT16[word >>> 16]!;
+    }
+    i += words * 4;
   }
   for (; i <= last; i++) count += popcount32(bytes[i]!);
   return count;
