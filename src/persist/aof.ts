@@ -6,6 +6,8 @@
  * each command a RESP array of bulk strings, with a `SELECT` whenever the database changes.
  */
 
+import type { Value } from "../store/keyspace.ts";
+
 /** A file the manifest lists. */
 export interface AofFile {
   readonly name: string;
@@ -213,4 +215,41 @@ export class AofReader {
     this.offset = at;
     return { args, end: at };
   }
+}
+
+/**
+ * A snapshot in AOF format, for `aof-use-rdb-preamble no`: each key a `RESTORE key expiry
+ * payload REPLACE ABSTTL` with the key's DUMP payload, which Redis and bunredis both replay.
+ * Has the calls of the RDB writer that a snapshot makes (`selectDb`, `key`, `take`, `finish`).
+ */
+export class AofSnapshotWriter {
+  private readonly encoder = new AofEncoder();
+  private db = 0;
+
+  constructor(private readonly dump: (value: Value) => Uint8Array) {}
+
+  /** Later keys belong to database `index` (the SELECT is written with the first of them). */
+  selectDb(index: number): void {
+    this.db = index;
+  }
+
+  key(key: string, value: Value, expireAt?: number | bigint): void {
+    const payload = Buffer.from(this.dump(value)).toString("latin1");
+    this.encoder.command(this.db, ["RESTORE", key, expireAt === undefined ? "0" : String(expireAt), payload, "REPLACE", "ABSTTL"]);
+  }
+
+  /** Any command (FUNCTION RESTORE of the libraries), in database 0. */
+  command(args: readonly string[]): void {
+    this.encoder.command(0, args);
+  }
+
+  /** The bytes written since the last call. */
+  take(): Uint8Array {
+    const bytes = Uint8Array.prototype.slice.call(this.encoder.bytes());
+    this.encoder.reset();
+    return bytes;
+  }
+
+  /** Nothing ends an AOF. */
+  finish(): void {}
 }

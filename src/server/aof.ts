@@ -159,10 +159,11 @@ export class AppendOnlyFile {
     const { dir } = aofLayout(this.server);
     const config = this.server.config;
     const seq = Math.max(0, ...this.files.filter((file) => file.type === "b" || file.type === "h").map((file) => file.seq)) + 1;
-    const name = baseName(config.appendfilename, seq, true);
+    const rdb = config["aof-use-rdb-preamble"];
+    const name = baseName(config.appendfilename, seq, rdb);
     const keep = new Set(this.files.filter((file) => file.type === "i").slice(-1).map((file) => file.name));
     const started = performance.now();
-    this.rewriting = saveSnapshot(this.server, join(dir, name), { background, aofBase: true });
+    this.rewriting = saveSnapshot(this.server, join(dir, name), { background, aofBase: true, format: rdb ? "rdb" : "aof" });
     return this.rewriting.done.then(
       () => {
         this.rewriting = undefined;

@@ -8,7 +8,9 @@
  * on shutdown) runs the same walk to the end at once.
  */
 import { closeSync, fsync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { RdbWriter } from "../persist/rdb.ts";
+import { AofSnapshotWriter } from "../persist/aof.ts";
+import { dumpValue, RdbWriter } from "../persist/rdb.ts";
+import { dumpPayload } from "./scripting/dump.ts";
 import { Snapshot } from "../persist/snapshot.ts";
 import type { Server } from "./server.ts";
 
@@ -37,11 +39,13 @@ function auxFields(server: Server, aofBase: boolean): Array<[string, string | nu
 
 /**
  * Saves the dataset as it is now to `path` (through `path` + ".tmp-<pid>"). In the background
- * (`background`: slices between event-loop turns) or at once. `aofBase` marks an AOF base file.
+ * (`background`: slices between event-loop turns) or at once. `aofBase` marks an AOF base file;
+ * `format: "aof"` writes it as RESTORE commands instead of RDB (aof-use-rdb-preamble no).
  */
-export function saveSnapshot(server: Server, path: string, options: { background: boolean; aofBase: boolean }): SnapshotFile {
+export function saveSnapshot(server: Server, path: string, options: { background: boolean; aofBase: boolean; format?: "rdb" | "aof" }): SnapshotFile {
   const temp = `${path}.tmp-${process.pid}`;
-  const writer = new RdbWriter({ compression: server.config.rdbcompression, checksum: server.config.rdbchecksum });
+  const rdbOptions = { compression: server.config.rdbcompression, checksum: server.config.rdbchecksum };
+  const writer = options.format === "aof" ? new AofSnapshotWriter((value) => dumpValue(value, rdbOptions)) : new RdbWriter(rdbOptions);
   let fd: number | undefined = openSync(temp, "w");
   let currentDb = -1;
   const snapshot = new Snapshot(server.keyspace, {
@@ -54,8 +58,11 @@ export function saveSnapshot(server: Server, path: string, options: { background
       writer.key(key, value, expireAt);
     },
   });
-  writer.header(auxFields(server, options.aofBase));
-  writer.functions(server.scripting.libraries.all().map((library) => library.code));
+  const codes = server.scripting.libraries.all().map((library) => library.code);
+  if (writer instanceof RdbWriter) {
+    writer.header(auxFields(server, options.aofBase));
+    writer.functions(codes);
+  } else if (codes.length > 0) writer.command(["FUNCTION", "RESTORE", dumpPayload(codes).toString("latin1"), "REPLACE"]);
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const write = (force: boolean) => {

@@ -188,6 +188,27 @@ describe("AOF", () => {
     expect(await second.connection.call("INFO", "persistence")).toContain("aof_enabled:0");
   });
 
+  test("aof-use-rdb-preamble no: the base is RESTORE commands, replayed alike by bunredis and redis-server", async () => {
+    const dir = tempDir();
+    const first = await bunredis(dir, ["--appendonly", "yes", "--aof-use-rdb-preamble", "no"]);
+    await workload(first.connection);
+    await first.connection.call("FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)");
+    await first.connection.call("BGREWRITEAOF");
+    await until(async () => (await first.connection.call("INFO", "persistence")).includes("aof_rewrite_in_progress:0"));
+    const base = join(dir, "appendonlydir", "appendonly.aof.2.base.aof");
+    expect(readFileSync(base, "latin1")).toStartWith("*2\r\n$6\r\nSELECT\r\n");
+    expect(readFileSync(base, "latin1")).toContain("$7\r\nRESTORE\r\n");
+    const before = await dumpAll(first.connection);
+    await crash(first.server);
+    const second = await bunredis(dir, ["--appendonly", "yes"]);
+    expect(await dumpAll(second.connection)).toEqual(before);
+    expect(await second.connection.call("FCALL", "f", "0")).toBe(":1\r\n");
+    await crash(second.server);
+    if (!HAVE_REDIS) return;
+    const oracle = await redis(dir, ["--appendonly", "yes"]);
+    expect(await dumpAll(oracle)).toEqual(before);
+  });
+
   test("a cut-off last command: loaded up to the last whole one with aof-load-truncated, refused without", async () => {
     const dir = tempDir();
     const first = await bunredis(dir, ["--appendonly", "yes"]);
