@@ -51,6 +51,9 @@ export class Persistence {
   aofRewrites = 0;
   lastLoadKeysLoaded = 0;
   lastLoadKeysExpired = 0;
+  /** Shutdown's work is done (SHUTDOWN did it before the transport closed), or loading failed. */
+  private finished = false;
+  private lastProgressLog = 0;
 
   constructor(private readonly server: Server) {}
 
@@ -271,8 +274,6 @@ export class Persistence {
     this.loading = undefined;
   }
 
-  private lastProgressLog = 0;
-
   private logProgress(): void {
     const progress = this.loading!;
     const now = performance.now();
@@ -410,9 +411,6 @@ export class Persistence {
     }
     this.finished = true;
   }
-
-  /** Shutdown's work is done (SHUTDOWN did it before the transport closed). */
-  private finished = false;
 
   /** Stops everything without saving (the server is dropped). */
   close(): void {

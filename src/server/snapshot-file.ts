@@ -82,10 +82,17 @@ export function saveSnapshot(server: Server, path: string, options: { background
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
   };
-  const complete = () => {
+  /** A failed or abandoned save leaves no temporary file behind. */
+  const discard = () => {
+    cleanUp();
+    rmSync(temp, { force: true });
+  };
+  /** The last bytes; then, once fsynced, `putInPlace`. */
+  const finishWriting = () => {
     writer.finish();
     write(true);
-    fsyncSync(fd!);
+  };
+  const putInPlace = () => {
     cleanUp();
     renameSync(temp, path);
   };
@@ -94,10 +101,11 @@ export function saveSnapshot(server: Server, path: string, options: { background
   if (!options.background) {
     try {
       snapshot.step(Number.POSITIVE_INFINITY);
-      complete();
+      finishWriting();
+      fsyncSync(fd!);
+      putInPlace();
     } catch (error) {
-      cleanUp();
-      rmSync(temp, { force: true });
+      discard();
       throw error;
     }
     return { done: Promise.resolve(), abort() {} };
@@ -106,6 +114,10 @@ export function saveSnapshot(server: Server, path: string, options: { background
   let fail: (error: Error) => void = () => {};
   const done = new Promise<void>((resolve, reject) => {
     fail = reject;
+    const failed = (error: unknown) => {
+      discard();
+      reject(error);
+    };
     const slice = () => {
       timer = undefined;
       if (aborted) return;
@@ -116,26 +128,20 @@ export function saveSnapshot(server: Server, path: string, options: { background
           timer = setImmediate(slice);
           return;
         }
+        finishWriting();
         // The file's fsync (tens of ms for a large file) runs off the event loop.
-        writer.finish();
-        write(true);
         fsync(fd!, (error) => {
           if (aborted) return;
+          if (error) return failed(error);
           try {
-            if (error) throw error;
-            cleanUp();
-            renameSync(temp, path);
+            putInPlace();
             resolve();
           } catch (failure) {
-            cleanUp();
-            rmSync(temp, { force: true });
-            reject(failure);
+            failed(failure);
           }
         });
       } catch (error) {
-        cleanUp();
-        rmSync(temp, { force: true });
-        reject(error);
+        failed(error);
       }
     };
     timer = setImmediate(slice);
@@ -146,8 +152,7 @@ export function saveSnapshot(server: Server, path: string, options: { background
       if (aborted) return;
       aborted = true;
       if (timer !== undefined) clearImmediate(timer);
-      cleanUp();
-      rmSync(temp, { force: true });
+      discard();
       fail(new Error("aborted"));
     },
   };
