@@ -17,7 +17,7 @@
  * Keys reach it grouped by database only loosely: a write can hand over a key of any database at
  * any time, so the sink says which database each key belongs to (RDB files allow SELECTDB again).
  */
-import type { Db, DbContents, Keyspace, Value } from "../store/keyspace.ts";
+import type { Db, DbContents, KeyEntry, Keyspace, Value } from "../store/keyspace.ts";
 import { expireIn } from "../store/keyspace.ts";
 
 /** Receives the keys of a snapshot, each once, in their state at the start. */
@@ -40,9 +40,9 @@ interface SavedDb {
 export class Snapshot {
   private readonly saved: SavedDb[];
   /** Kept maps -> the saved database, for the write hook. */
-  private readonly byDict = new Map<ReadonlyMap<string, Value>, SavedDb>();
+  private readonly byDict = new Map<ReadonlyMap<string, KeyEntry>, SavedDb>();
   private current = 0;
-  private iterator: Iterator<[string, Value]> | undefined;
+  private iterator: Iterator<[string, KeyEntry]> | undefined;
   private readonly hook = (db: Db, key: string) => this.beforeWrite(db, key);
   private closed = false;
 
@@ -93,10 +93,10 @@ export class Snapshot {
         if ((count & 255) === 255 && performance.now() >= deadline) return false;
         const next = this.iterator.next();
         if (next.done) break;
-        const [key, value] = next.value;
+        const [key, entry] = next.value;
         if (saved.done.has(key)) continue;
         saved.done.add(key);
-        this.sink.key(saved.index, key, value, expireIn(saved.contents, key));
+        this.sink.key(saved.index, key, entry.value, expireIn(saved.contents, key));
       }
       this.iterator = undefined;
       saved.done.clear();
@@ -119,7 +119,7 @@ export class Snapshot {
     // and a database the walk has finished has nothing left to protect.
     if (saved === undefined || saved.index < this.current || saved.done.has(key)) return;
     saved.done.add(key);
-    const value = saved.contents.dict.get(key);
-    if (value !== undefined) this.sink.key(saved.index, key, value, expireIn(saved.contents, key));
+    const entry = saved.contents.dict.get(key);
+    if (entry !== undefined) this.sink.key(saved.index, key, entry.value, expireIn(saved.contents, key));
   }
 }

@@ -89,7 +89,7 @@ export interface KeyListener {
 
 /** A database's keys and expiry times, as `Db.contents` hands them to a snapshot. */
 export interface DbContents {
-  readonly dict: ReadonlyMap<string, Value>;
+  readonly dict: ReadonlyMap<string, KeyEntry>;
   readonly expires: ReadonlyMap<string, number>;
   readonly farExpires: ReadonlyMap<string, bigint>;
 }
@@ -99,6 +99,18 @@ export function expireIn(contents: DbContents, key: string): number | bigint | u
   const when = contents.expires.get(key);
   if (when === undefined || when <= MAX_EXACT_TIME) return when;
   return contents.farExpires.get(key) ?? when;
+}
+
+/**
+ * What a database holds at a key: the value and its last access in LRU-clock seconds (Redis keeps
+ * this in each object's header). One map lookup finds both, and a write to an existing key
+ * replaces the value here without a second lookup.
+ */
+export class KeyEntry {
+  constructor(
+    public value: Value,
+    public lru: number,
+  ) {}
 }
 
 /** One numbered database. */
@@ -115,16 +127,14 @@ export class Db {
   /** `set` reports the keys it creates (`KeyspaceEvents.created`); on only while someone wants them. */
   reportNewKeys = false;
   /**
-   * Key -> value. Iteration order is insertion order, which SCAN relies on. Replaced only by
-   * `swapWith`; everything else mutates it in place.
+   * Key -> value and access time. Iteration order is insertion order, which SCAN relies on.
+   * Replaced by `flush` and exchanged by `swapWith`; everything else mutates it in place.
    */
-  dict = new Map<string, Value>();
+  dict = new Map<string, KeyEntry>();
   /** Key -> expiry time (ms since the epoch), for keys that have one. */
   expires = new Map<string, number>();
   /** The exact expiry of keys whose time is past 2^53 ms (year 287396), which `expires` rounds. */
   private farExpires = new Map<string, bigint>();
-  /** Key -> last access in LRU-clock seconds (Redis keeps this in each object's header). */
-  private accessed = new Map<string, number>();
   /** Where eviction's sampling continues in `dict` and in `expires`. */
   private sampleCursors: [Iterator<string> | undefined, Iterator<string> | undefined] = [undefined, undefined];
   /** Where the active expiry cycle continues in `expires`. */
@@ -150,13 +160,13 @@ export class Db {
 
   /** The value of `key`, or undefined if absent or expired; counts as an access (LRU). */
   get(key: string): Value | undefined {
-    const value = this.dict.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.dict.get(key);
+    if (entry === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     // Writing only when the second changed keeps the common case a read.
     const now = this.lru.seconds;
-    if (this.accessed.get(key) !== now) this.accessed.set(key, now);
-    return value;
+    if (entry.lru !== now) entry.lru = now;
+    return entry.value;
   }
 
   /**
@@ -164,10 +174,10 @@ export class Db {
    * and SCAN do not change a key's idle time). An expired key is still removed.
    */
   peek(key: string): Value | undefined {
-    const value = this.dict.get(key);
-    if (value === undefined) return undefined;
+    const entry = this.dict.get(key);
+    if (entry === undefined) return undefined;
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    return value;
+    return entry.value;
   }
 
   /** Whether `key` exists (and is not expired); not an access. */
@@ -178,10 +188,14 @@ export class Db {
   /** Stores `value` at `key`; drops any expiry unless `keepTtl`. Counts as an access. */
   set(key: string, value: Value, keepTtl = false): void {
     if (this.beforeWrite !== undefined) this.beforeWrite(this, key);
-    if (this.reportNewKeys && !this.dict.has(key)) this.events.created?.(this, key);
-    this.dict.set(key, value);
-    const now = this.lru.seconds;
-    if (this.accessed.get(key) !== now) this.accessed.set(key, now);
+    const entry = this.dict.get(key);
+    if (entry !== undefined) {
+      entry.value = value;
+      entry.lru = this.lru.seconds;
+    } else {
+      if (this.reportNewKeys) this.events.created?.(this, key);
+      this.dict.set(key, new KeyEntry(value, this.lru.seconds));
+    }
     if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key) && this.farExpires.size !== 0) this.farExpires.delete(key);
     if (this.keyListener !== undefined) this.keyListener.keySet(this, key);
   }
@@ -207,7 +221,6 @@ export class Db {
     if (this.beforeWrite !== undefined) this.beforeWrite(this, key);
     this.dict.delete(key);
     if (this.keyListener !== undefined) this.keyListener.keySet(this, key);
-    this.accessed.delete(key);
     this.removals = (this.removals + 1) >>> 0;
     if (this.expires.size !== 0 && this.expires.delete(key) && this.farExpires.size !== 0) this.farExpires.delete(key);
   }
@@ -251,18 +264,20 @@ export class Db {
 
   /** Marks `key` as accessed now (TOUCH); the caller found it with `peek` or `get`. */
   touch(key: string): void {
-    this.accessed.set(key, this.lru.seconds);
+    const entry = this.dict.get(key);
+    if (entry !== undefined) entry.lru = this.lru.seconds;
   }
 
   /** Makes `key` look last accessed `seconds` ago (RESTORE IDLETIME, an RDB file's IDLE record). */
   setIdleSeconds(key: string, seconds: number): void {
-    this.accessed.set(key, this.lru.seconds - seconds);
+    const entry = this.dict.get(key);
+    if (entry !== undefined) entry.lru = this.lru.seconds - seconds;
   }
 
   /** Seconds since `key` was last accessed, on the LRU clock as Redis's OBJECT IDLETIME reports it. */
   idleSeconds(key: string): number {
-    const last = this.accessed.get(key);
-    return last === undefined ? 0 : Math.max(0, this.lru.seconds - last);
+    const entry = this.dict.get(key);
+    return entry === undefined ? 0 : Math.max(0, this.lru.seconds - entry.lru);
   }
 
   /**
@@ -281,7 +296,6 @@ export class Db {
     this.dict = new Map();
     this.expires = new Map();
     this.farExpires = new Map();
-    this.accessed.clear();
     this.expireCursor = undefined;
     this.sampleCursors = [undefined, undefined];
     this.scans.clear();
@@ -294,7 +308,6 @@ export class Db {
     [this.dict, other.dict] = [other.dict, this.dict];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.farExpires, other.farExpires] = [other.farExpires, this.farExpires];
-    [this.accessed, other.accessed] = [other.accessed, this.accessed];
     [this.scans, other.scans] = [other.scans, this.scans];
     [this.removals, other.removals] = [other.removals, this.removals];
     this.expireCursor = other.expireCursor = undefined;
@@ -494,7 +507,7 @@ class ScanCursors {
   }
 
   /** The state to continue `cursor` from: a parked iterator, or a fresh one walked to the cursor's position. */
-  resume(cursor: bigint, dict: Map<string, Value>, removals: number, now: number): ScanState {
+  resume(cursor: bigint, dict: Map<string, KeyEntry>, removals: number, now: number): ScanState {
     if (cursor === 0n) return { iterator: dict.keys(), pending: undefined, position: 0, parkedAt: now };
     const position = resumePosition(cursor, removals);
     const state = this.parked.get(cursor);

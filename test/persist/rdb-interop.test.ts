@@ -238,8 +238,8 @@ describe("a file written here, loaded by redis-server", () => {
       for (const db of server.keyspace.dbs) {
         if (db.size === 0) continue;
         writer.selectDb(db.id, db.size, db.expires.size);
-        for (const [key, value] of db.dict) {
-          writer.key(key, value, db.getExpireExact(key));
+        for (const [key, entry] of db.dict) {
+          writer.key(key, entry.value, db.getExpireExact(key));
           if (writer.pending > 4096) chunks.push(writer.take());
         }
       }

@@ -11,7 +11,7 @@ function keyspace(databases = 3): Keyspace {
 /** Every key of every database with its value and expiry, as a plain object. */
 function dump(space: Keyspace): Record<string, [Value, number | bigint | undefined]> {
   const out: Record<string, [Value, number | bigint | undefined]> = {};
-  for (const db of space.dbs) for (const [key, value] of db.dict) out[`${db.id}:${key}`] = [value, db.getExpireExact(key)];
+  for (const db of space.dbs) for (const [key, entry] of db.dict) out[`${db.id}:${key}`] = [entry.value, db.getExpireExact(key)];
   return out;
 }
 

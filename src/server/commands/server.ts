@@ -315,9 +315,9 @@ export const MEMORY_USAGE = {
       if (samples === 0) samples = Number.MAX_SAFE_INTEGER;
     }
     // As Redis (dictFind): a key whose time ran out but that is not reclaimed yet still has a size.
-    const value = db.dict.get(args[2]!);
-    if (value === undefined) reply.null();
-    else reply.integer(keyMemoryUsage(args[2]!, value, samples));
+    const entry = db.dict.get(args[2]!);
+    if (entry === undefined) reply.null();
+    else reply.integer(keyMemoryUsage(args[2]!, entry.value, samples));
   },
 } satisfies CommandSpec;
 
@@ -391,8 +391,8 @@ const DOCTOR_MINIMUM = 5 * 1024 * 1024;
 function datasetBelow(server: Server, limit: number): boolean {
   let total = 0;
   for (const db of server.keyspace.dbs) {
-    for (const [key, value] of db.dict) {
-      total += keyMemoryUsage(key, value, 5);
+    for (const [key, entry] of db.dict) {
+      total += keyMemoryUsage(key, entry.value, 5);
       if (total >= limit) return false;
     }
   }

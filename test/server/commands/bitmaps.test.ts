@@ -354,11 +354,11 @@ describe("in place, seen in the store", () => {
     const { db, call } = server();
     const top = 2 ** 29;
     expect(call("SETBIT", "k", String(top), "1")).toBe(":0\r\n");
-    const value = db.dict.get("k");
+    const value = db.peek("k");
     expect(value).toBeInstanceOf(ByteString);
     const bytes = (value as ByteString).bytes;
     for (let i = 0; i < 10_000; i++) call("SETBIT", "k", String((i * 7919 * 8 + i) % top), "1");
-    expect(db.dict.get("k")).toBe(value!);
+    expect(db.peek("k")).toBe(value!);
     expect((value as ByteString).bytes).toBe(bytes);
     // Growing bit by bit past the end reallocates only now and then.
     const buffers = new Set<Uint8Array>();
@@ -366,7 +366,7 @@ describe("in place, seen in the store", () => {
       call("SETBIT", "k", String(top + i * 8), "1");
       buffers.add((value as ByteString).bytes);
     }
-    expect(db.dict.get("k")).toBe(value!);
+    expect(db.peek("k")).toBe(value!);
     expect(buffers.size).toBeLessThanOrEqual(2);
     expect(call("STRLEN", "k")).toBe(`:${top / 8 + 10_001}\r\n`);
     expect(call("BITPOS", "k", "1", String(top / 8))).toBe(`:${top}\r\n`);
@@ -375,7 +375,7 @@ describe("in place, seen in the store", () => {
     call("SETRANGE", "k", "5", "abc");
     call("APPEND", "k", "tail");
     call("BITFIELD", "k", "SET", "u8", "0", "255", "INCRBY", "i64", "#3", "5");
-    expect(db.dict.get("k")).toBe(value!);
+    expect(db.peek("k")).toBe(value!);
     expect(call("GETRANGE", "k", "-4", "-1")).toBe("$4\r\ntail\r\n");
   });
 
@@ -385,14 +385,14 @@ describe("in place, seen in the store", () => {
     call("GETBIT", "k", "3");
     call("BITCOUNT", "k", "0", "-1", "BIT");
     call("BITFIELD", "k", "GET", "u8", "0");
-    expect(typeof db.dict.get("k")).toBe("string");
+    expect(typeof db.peek("k")).toBe("string");
     call("SETBIT", "k", "0", "0");
-    const value = db.dict.get("k");
+    const value = db.peek("k");
     expect(value).toBeInstanceOf(ByteString);
     expect(db.getExpire("k")).toBe(1_700_000_100_000);
     call("SETBIT", "k", "1", "0");
     call("SETRANGE", "k", "0", "J");
-    expect(db.dict.get("k")).toBe(value!);
+    expect(db.peek("k")).toBe(value!);
     expect(call("GET", "k")).toBe("$5\r\nJello\r\n");
   });
 
