@@ -4,7 +4,7 @@
  * command. CPU time, not wall time, so that other load on the machine does not move the figure
  * much; compare two builds by running this in each, alternately.
  *
- *   bun bench/dispatch.ts [commands per batch=16] [keyspace=100000]
+ *   bun bench/dispatch.ts [commands per batch=16] [keyspace=100000] [rows, e.g. GET,MSET]
  */
 import type { Socket } from "bun";
 import { defaultConfig } from "../src/config.ts";
@@ -16,6 +16,7 @@ import { systemClock } from "../src/store/keyspace.ts";
 
 const depth = Number(process.argv[2] ?? 16);
 const keyspace = Number(process.argv[3] ?? 100_000);
+const rows = process.argv[4]?.toUpperCase().split(",");
 const config = defaultConfig();
 const logger = createLogger({ level: "warning", dir: "", name: "bench" });
 const server = new Server(config, logger.log, systemClock, createCommandTable(), () => {});
@@ -46,6 +47,7 @@ function batches(make: (i: number) => string[], count: number): Buffer[] {
 }
 
 function measure(name: string, make: (i: number) => string[]): void {
+  if (rows !== undefined && !rows.includes(name)) return;
   const input = batches(make, 4000);
   for (const chunk of input) handler.data(socket, chunk); // warm up
   let best = Infinity;
