@@ -41,6 +41,11 @@ export class ReplyWriter {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
 
+  /** The writer's own buffer, of which the first `length` bytes are written (no view is made). */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
   /** The bytes written since the last `reset`, a view into the writer's own buffer. */
   bytes(): Buffer {
     return this.buf.subarray(0, this.length);

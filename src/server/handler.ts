@@ -180,7 +180,7 @@ export class RedisHandler implements Handler<RedisConnection> {
     }
     // Messages queued for this client earlier go first, so that its output keeps its order.
     if (socket.data.pushes.length > 0) this.writePushesOf(socket);
-    socket.data.outbox.write(socket, reply.bytes(), true);
+    socket.data.outbox.writeTransient(socket, reply.buffer, reply.length);
     reply.reset();
     this.checkOutputLimit(socket);
   }

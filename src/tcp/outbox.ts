@@ -14,19 +14,30 @@ export class Outbox {
   /** Set by `endWhenDrained`: half-close the socket once the queue is empty. */
   private ending = false;
 
-  /**
-   * Sends `bytes`, queueing what the kernel does not take. `transient` bytes live in a buffer the
-   * caller reuses, so what is queued of them is copied first.
-   */
-  write(socket: Socket<unknown>, bytes: Uint8Array, transient = false): void {
+  /** Sends `bytes`, queueing what the kernel does not take. */
+  write(socket: Socket<unknown>, bytes: Uint8Array): void {
+    let written = 0;
     if (this.pending === 0) {
-      const written = socket.write(bytes);
+      written = socket.write(bytes);
       if (written >= bytes.byteLength || written < 0) return; // all sent, or the socket is closing
-      bytes = bytes.subarray(written);
     }
-    // Uint8Array's slice copies; Buffer's (which `bytes` may be) would only make a view.
-    this.queue.push(transient ? Uint8Array.prototype.slice.call(bytes) : bytes);
-    this.pending += bytes.byteLength;
+    this.queue.push(written === 0 ? bytes : bytes.subarray(written));
+    this.pending += bytes.byteLength - written;
+  }
+
+  /**
+   * Sends the first `length` bytes of `buffer`, which the caller reuses: what the kernel does not
+   * take is copied into the queue. No view is made for the common case, where all of it goes.
+   */
+  writeTransient(socket: Socket<unknown>, buffer: Uint8Array, length: number): void {
+    let written = 0;
+    if (this.pending === 0) {
+      written = socket.write(buffer, 0, length);
+      if (written >= length || written < 0) return; // all sent, or the socket is closing
+    }
+    // Uint8Array's slice copies; Buffer's (which `buffer` may be) would only make a view.
+    this.queue.push(Uint8Array.prototype.slice.call(buffer, written, length));
+    this.pending += length - written;
   }
 
   /** Sends as much of the queue as the kernel takes; call from the `drain` callback. */

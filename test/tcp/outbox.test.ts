@@ -8,9 +8,10 @@ function fakeSocket(room: number) {
   let halfClosed = false;
   const socket = {
     room,
-    write(bytes: Uint8Array) {
-      const n = Math.min(socket.room, bytes.byteLength);
-      taken.push(...bytes.subarray(0, n));
+    // Bun's socket.write(data, byteOffset, byteLength)
+    write(bytes: Uint8Array, offset = 0, length = bytes.byteLength - offset) {
+      const n = Math.min(socket.room, length);
+      taken.push(...bytes.subarray(offset, offset + n));
       return n;
     },
     shutdown() {
@@ -33,15 +34,20 @@ test("what the kernel did not take is queued, sent on drain, and counted", () =>
   expect(Buffer.from(taken).toString()).toBe("abcdefgh");
 });
 
-test("transient bytes are copied when queued, so the caller may reuse its buffer", () => {
+test("transient bytes (a prefix of a reused buffer) are copied when queued, so the caller may reuse its buffer", () => {
   const { socket, taken } = fakeSocket(2);
   const outbox = new Outbox();
-  const reused = Buffer.from("1234");
-  outbox.write(socket, reused, true);
-  reused.write("xxxx");
+  const reused = Buffer.from("123456");
+  outbox.writeTransient(socket, reused, 4);
+  expect(outbox.pending).toBe(2);
+  reused.write("xxxxxx");
   socket.room = 100;
   outbox.flush(socket);
   expect(Buffer.from(taken).toString()).toBe("1234");
+  // All taken at once: nothing is queued.
+  outbox.writeTransient(socket, reused, 3);
+  expect(outbox.pending).toBe(0);
+  expect(Buffer.from(taken).toString()).toBe("1234xxx");
 });
 
 test("endWhenDrained half-closes only after the queue is empty", () => {
