@@ -178,10 +178,10 @@ export class RequestParser {
       if (buf.length - this.pos > INLINE_MAX) throw new ProtocolError("ERR Protocol error: too big inline request");
       return null;
     }
-    const end = newline > this.pos && buf[newline - 1] === CR ? newline - 1 : newline;
-    const line = buf.latin1Slice(this.pos, end);
+    const start = this.pos;
+    const end = newline > start && buf[newline - 1] === CR ? newline - 1 : newline;
     this.pos = newline + 1;
-    const args = splitArgs(line);
+    const args = hasQuote(buf, start, end) ? splitArgs(buf.latin1Slice(start, end)) : splitWords(buf, start, end);
     if (args === undefined) throw new ProtocolError("ERR Protocol error: unbalanced quotes in request");
     return args;
   }
@@ -202,6 +202,30 @@ function parseStrictInteger(buf: Buffer, start: number, end: number): number | u
     value = value * 10 + digit;
   }
   return negative ? -value : value;
+}
+
+/** Whether bytes `start..end` hold a quote, which only `splitArgs` reads rightly. */
+function hasQuote(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 34 || buf[i] === 39) return true;
+  return false;
+}
+
+/** Redis's isspace set on a byte: space, \t, \n, \v, \f, \r. */
+function isSpaceByte(byte: number): boolean {
+  return byte === 32 || (byte >= 9 && byte <= 13);
+}
+
+/** `splitArgs` for a line without quotes: the runs of non-space bytes, each read straight off the buffer. */
+function splitWords(buf: Buffer, start: number, end: number): string[] {
+  const words: string[] = [];
+  let i = start;
+  for (;;) {
+    while (i < end && isSpaceByte(buf[i]!)) i++;
+    if (i >= end) return words;
+    const from = i;
+    while (i < end && !isSpaceByte(buf[i]!)) i++;
+    words.push(buf.latin1Slice(from, i));
+  }
 }
 
 const HEX = "0123456789abcdefABCDEF";

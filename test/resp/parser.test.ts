@@ -114,3 +114,19 @@ describe("splitArgs (inline commands, as redis-cli and Redis split them)", () =>
     expect(splitArgs('"a"b')).toBeUndefined();
   });
 });
+
+describe("inline commands without quotes", () => {
+  test("are split as splitArgs splits them, every space byte included", () => {
+    // Lines of words and Redis's space bytes (\t \v \f \r and space; \n ends the line), NUL and high bytes too.
+    const alphabet = ["a", "B", "\x00", "\xff", "\\", " ", " ", "\t", "\x0b", "\x0c", "\r"];
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 2000; round++) {
+      let line = "";
+      for (let i = random(12); i > 0; i--) line += alphabet[random(alphabet.length)];
+      const { commands } = parse([bytes(`${line}\n`)]);
+      const expected = splitArgs(line.endsWith("\r") ? line.slice(0, -1) : line)!;
+      expect(commands).toEqual(expected.length > 0 ? [expected] : []);
+    }
+  });
+});
