@@ -113,6 +113,28 @@ describe("Db: access times (OBJECT IDLETIME)", () => {
     expect(db.idleSeconds("k")).toBe(0);
   });
 
+  test("an overwrite is an access; the time goes with the key's contents (SWAPDB) and with its removal", () => {
+    const { db, clock, lru } = newDb();
+    const other = new Db(1, clock, recorder(), lru);
+    db.set("k", "v");
+    db.set("gone", "v");
+    clock.time += 10_000;
+    lru.refresh();
+    db.set("k", "w", true);
+    expect(db.idleSeconds("k")).toBe(0);
+    expect(db.idleSeconds("gone")).toBe(10);
+    db.delete("gone");
+    db.set("gone", "again");
+    expect(db.idleSeconds("gone")).toBe(0);
+    other.set("idle", "v");
+    clock.time += 4_000;
+    lru.refresh();
+    db.swapWith(other);
+    expect(db.idleSeconds("idle")).toBe(4);
+    expect(other.idleSeconds("k")).toBe(4);
+    expect(db.get("k")).toBeUndefined();
+  });
+
   test("the LRU clock moves only when refreshed (by the cron), like Redis's", () => {
     const { db, clock, lru } = newDb();
     db.set("k", "v");
