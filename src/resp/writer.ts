@@ -7,6 +7,8 @@
  */
 
 const CRLF = "\r\n";
+/** Strings up to this length are copied byte by byte in JavaScript; longer ones by latin1Write. */
+const SHORT_STRING = 32;
 
 /** Redis 7.0's text for a double reply: `inf`, `-inf`, else C's `%.17g`. */
 export function formatDouble(value: number): string {
@@ -96,7 +98,19 @@ export class ReplyWriter {
   /** Appends a byte string as it is (no framing). */
   raw(text: string): void {
     this.ensure(text.length);
-    this.length += this.buf.latin1Write(text, this.length);
+    this.length = this.put(text, this.length);
+  }
+
+  /**
+   * Copies `text` (room ensured) into the buffer at `at`; returns where it ends. Short strings
+   * (most keys, values and `+OK`) are copied here, which is cheaper than a native call.
+   */
+  private put(text: string, at: number): number {
+    const buf = this.buf;
+    const length = text.length;
+    if (length > SHORT_STRING) return at + buf.latin1Write(text, at);
+    for (let i = 0; i < length; i++) buf[at++] = text.charCodeAt(i);
+    return at;
   }
 
   /** Appends bytes as they are (no framing). */
@@ -129,8 +143,7 @@ export class ReplyWriter {
     this.header(36, value.length);
     this.ensure(value.length + 2);
     const buf = this.buf;
-    let at = this.length;
-    at += buf.latin1Write(value, at);
+    let at = this.put(value, this.length);
     buf[at++] = 13;
     buf[at++] = 10;
     this.length = at;
