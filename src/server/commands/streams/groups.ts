@@ -5,6 +5,7 @@
  * after the id, then the key (which must exist unless CREATE ... MKSTREAM), then the group (for
  * SETID, CREATECONSUMER, DELCONSUMER), then the subcommand's own argument count.
  */
+import { writeHelp } from "../introspection.ts";
 import { type Counter, Stream } from "../../../store/types/stream.ts";
 import { ConsumerGroup, INVALID_ENTRIES_READ } from "../../../store/types/stream-group.ts";
 import type { StreamId } from "../../../store/types/stream-id.ts";
@@ -170,11 +171,7 @@ export const XGROUP_HELP = {
   keys: NO_KEYS,
   categories: ["stream", "slow"],
   run({ reply }, args) {
-    reply.array(HELP.length + 3);
-    reply.simple(`${args[0]!.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
-    for (const line of HELP) reply.simple(line);
-    reply.simple("HELP");
-    reply.simple("    Prints this help.");
+    writeHelp(reply, args[0]!.toUpperCase(), HELP);
   },
 } satisfies CommandSpec;
 

@@ -4,6 +4,7 @@
  * stream, its groups and their consumers, field for field (maps in RESP3, flat arrays in RESP2).
  * Groups and consumers are listed in their names' byte order, as Redis's radix trees hold them.
  */
+import { writeHelp } from "../introspection.ts";
 import type { ReplyWriter } from "../../../resp/writer.ts";
 import { signedCounter, type Stream } from "../../../store/types/stream.ts";
 import { type ConsumerGroup, INVALID_ENTRIES_READ } from "../../../store/types/stream-group.ts";
@@ -224,11 +225,7 @@ export const XINFO_HELP = {
   keys: NO_KEYS,
   categories: ["stream", "slow"],
   run({ reply }, args) {
-    reply.array(HELP.length + 3);
-    reply.simple(`${args[0]!.toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
-    for (const line of HELP) reply.simple(line);
-    reply.simple("HELP");
-    reply.simple("    Prints this help.");
+    writeHelp(reply, args[0]!.toUpperCase(), HELP);
   },
 } satisfies CommandSpec;
 
